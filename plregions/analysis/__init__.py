@@ -1,0 +1,1 @@
+"""Analysis of partitions: the region graph, linear regions, statistics and bounds."""

@@ -1,0 +1,176 @@
+"""Input domains: all of R^d (``None``), boxes and polytopes.
+
+Each domain turns itself into unit-normal halfspaces ``A x <= b``; only what meets its
+open interior counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from plregions.errors import InvalidDomainError
+
+__all__ = ["Box", "Polytope", "normalize_halfspaces"]
+
+
+def normalize_halfspaces(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scale every row of ``A x <= b`` to a unit normal; all-zero rows must be dropped first."""
+    norms = np.linalg.norm(A, axis=1)
+    return A / norms[:, None], b / norms
+
+
+def _vector(value, name: str) -> np.ndarray:
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise InvalidDomainError(f"{name}: cannot be read as a float array ({err})") from None
+    if arr.ndim == 0:
+        arr = arr[None]
+    if arr.ndim != 1:
+        raise InvalidDomainError(f"{name}: expected a 1-D array, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise InvalidDomainError(f"{name}: contains NaN or infinite values")
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class Box:
+    """The closed box ``lower <= x <= upper``.
+
+    Parameters
+    ----------
+    lower, upper : array_like of shape (d,)
+        ``lower[i] < upper[i]`` for every coordinate.
+
+    Examples
+    --------
+    >>> import plregions as plr
+    >>> plr.Box([-1, -1], [1, 1]).dim
+    2
+    """
+
+    lower: np.ndarray
+    upper: np.ndarray
+
+    def __init__(self, lower, upper):
+        lower = _vector(lower, "Box lower")
+        upper = _vector(upper, "Box upper")
+        if lower.shape != upper.shape:
+            raise InvalidDomainError(
+                f"Box lower has {lower.size} entries but upper has {upper.size}; "
+                "give one bound per input coordinate"
+            )
+        bad = np.flatnonzero(~(lower < upper))
+        if bad.size:
+            i = int(bad[0])
+            what = "zero width" if lower[i] == upper[i] else "lower > upper"
+            raise InvalidDomainError(
+                f"Box coordinate {i}: lower = {lower[i]!r}, upper = {upper[i]!r} ({what}); "
+                "every coordinate needs lower < upper (for a lower-dimensional domain use "
+                "a Plane or Segment slice)"
+            )
+        object.__setattr__(self, "lower", lower)
+        object.__setattr__(self, "upper", upper)
+
+    @property
+    def dim(self) -> int:
+        return int(self.lower.size)
+
+    @property
+    def scale(self) -> float:
+        """Largest absolute coordinate reached by the box (at least 1)."""
+        return float(max(1.0, np.abs(self.lower).max(), np.abs(self.upper).max()))
+
+    def halfspaces(self) -> tuple[np.ndarray, np.ndarray]:
+        """Unit-normal halfspaces ``A x <= b``: ndarray (2d, d) and (2d,)."""
+        eye = np.eye(self.dim)
+        return np.vstack([eye, -eye]), np.concatenate([self.upper, -self.lower])
+
+    def volume(self) -> float:
+        return float(np.prod(self.upper - self.lower))
+
+    def __repr__(self) -> str:
+        return f"Box(lower={self.lower.tolist()}, upper={self.upper.tolist()})"
+
+
+@dataclass(frozen=True, eq=False)
+class Polytope:
+    """The closed polytope ``{x : A x <= b}`` with non-empty interior.
+
+    Parameters
+    ----------
+    A : array_like of shape (m, d)
+    b : array_like of shape (m,)
+    """
+
+    A: np.ndarray
+    b: np.ndarray
+
+    def __init__(self, A, b):
+        try:
+            A = np.array(A, dtype=np.float64)
+        except (TypeError, ValueError) as err:
+            raise InvalidDomainError(f"Polytope A: cannot be read as a float array ({err})") from None
+        b = _vector(b, "Polytope b")
+        if A.ndim != 2:
+            raise InvalidDomainError(f"Polytope A: expected shape (m, d), got {A.shape}")
+        if A.shape[0] != b.size:
+            raise InvalidDomainError(
+                f"Polytope A has {A.shape[0]} rows but b has {b.size} entries; "
+                "give one bound per row"
+            )
+        if not np.all(np.isfinite(A)):
+            raise InvalidDomainError("Polytope A: contains NaN or infinite values")
+        norms = np.linalg.norm(A, axis=1)
+        zero = norms == 0
+        if np.any(zero & (b < 0)):
+            raise InvalidDomainError(
+                f"Polytope row {int(np.flatnonzero(zero & (b < 0))[0])} reads 0 <= b with "
+                "b < 0: the polytope is empty"
+            )
+        A, b = A[~zero], b[~zero]
+        A, b = normalize_halfspaces(A, b)
+        object.__setattr__(self, "A", A)
+        object.__setattr__(self, "b", b)
+        scale = float(max(1.0, np.abs(b).max(initial=0.0)))
+        object.__setattr__(self, "_scale", scale)
+        center, radius = _chebyshev_center(A, b, scale)
+        if radius <= 1e-9 * scale:
+            raise InvalidDomainError(
+                "Polytope has an empty interior (its largest inscribed ball has radius "
+                f"{max(radius, 0.0):.3g}); for a lower-dimensional domain use a Plane or "
+                "Segment slice"
+            )
+        object.__setattr__(self, "center", center)
+
+    @property
+    def dim(self) -> int:
+        return int(self.A.shape[1])
+
+    @property
+    def scale(self) -> float:
+        return self._scale
+
+    def halfspaces(self) -> tuple[np.ndarray, np.ndarray]:
+        """Unit-normal halfspaces ``A x <= b`` (all-zero rows removed)."""
+        return self.A, self.b
+
+    def __repr__(self) -> str:
+        return f"Polytope({self.A.shape[0]} halfspaces in R^{self.dim})"
+
+
+def _chebyshev_center(A: np.ndarray, b: np.ndarray, scale: float) -> tuple[np.ndarray, float]:
+    """Largest inscribed ball of a polytope, by one HiGHS LP (validation only)."""
+    from scipy.optimize import linprog
+
+    m, d = A.shape
+    cap = 1e6 * scale
+    c = np.zeros(d + 1)
+    c[-1] = -1.0
+    res = linprog(c, A_ub=np.hstack([A, np.ones((m, 1))]), b_ub=b,
+                  bounds=[(None, None)] * d + [(-cap, cap)], method="highs")
+    if res.status != 0:
+        raise InvalidDomainError(f"Polytope: could not find an interior point ({res.message})")
+    return res.x[:d], float(res.x[-1])

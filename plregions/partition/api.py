@@ -1,0 +1,198 @@
+"""Entry points: :func:`partition`, :func:`count_regions`, :func:`region_at`."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from plregions.engines.brute import iter_regions_brute
+from plregions.engines.layerwise import iter_regions_layerwise
+from plregions.errors import InvalidDomainError, InvalidNetworkError
+from plregions.geometry.domains import Box, Polytope
+from plregions.geometry.lp import LPStats, certified_ball, check_backend
+from plregions.geometry.tolerance import DEFAULT_TOLERANCE, Tolerance
+from plregions.network import Network
+from plregions.partition.partition import Partition, Region
+
+__all__ = ["partition", "count_regions", "region_at", "METHODS"]
+
+METHODS = ("auto", "layerwise", "brute")
+
+
+def _check_network(net) -> Network:
+    if not isinstance(net, Network):
+        raise InvalidNetworkError(
+            f"expected a plregions Network, got {type(net).__name__}; build one with "
+            "plr.from_arrays, plr.from_torch, plr.from_onnx, plr.from_sklearn or plr.load_network"
+        )
+    return net
+
+
+def resolve_domain(net: Network, domain):
+    """Halfspaces, scale and a certified starting ball for ``domain``."""
+    d = net.n_in
+    if domain is None:
+        A0, b0 = np.zeros((0, d)), np.zeros(0)
+        scale = 1.0
+        if net.hidden:
+            W, b = net.hidden[0].weight, net.hidden[0].bias
+            norms = np.linalg.norm(W, axis=1)
+            ok = norms > 0
+            if ok.any():
+                scale = float(max(1.0, np.max(np.abs(b[ok]) / norms[ok])))
+        return A0, b0, scale, np.zeros(d), 1e3 * scale
+    if isinstance(domain, (Box, Polytope)):
+        if domain.dim != d:
+            raise InvalidDomainError(
+                f"the domain is {domain.dim}-dimensional but the network takes {d} inputs; "
+                "give a domain of the network's input dimension"
+            )
+        A0, b0 = domain.halfspaces()
+        scale = domain.scale
+        if isinstance(domain, Box):
+            center = (domain.lower + domain.upper) / 2
+            radius = float(np.min(domain.upper - domain.lower) / 2)
+        else:
+            center = domain.center
+            radius = float(np.min(b0 - A0 @ center))
+        return A0, b0, scale, center, radius
+    raise InvalidDomainError(
+        f"unsupported domain {type(domain).__name__}; use None (all of R^d), "
+        "plr.Box(lower, upper) or plr.Polytope(A, b)"
+    )
+
+
+def _iter_leaves(net, domain, method, tolerance, backend, stats):
+    if method not in METHODS:
+        raise InvalidDomainError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    check_backend(backend)
+    if tolerance is None:
+        tolerance = DEFAULT_TOLERANCE
+    elif not isinstance(tolerance, Tolerance):
+        raise InvalidDomainError("tolerance must be a plregions.Tolerance")
+    A0, b0, scale, x0, r0 = resolve_domain(net, domain)
+    if method == "brute":
+        leaves = iter_regions_brute(net, A0, b0, scale, tolerance, backend, stats)
+    else:
+        leaves = iter_regions_layerwise(net, A0, b0, x0, r0, scale, tolerance, backend, stats)
+    return leaves, (A0, b0), scale, tolerance
+
+
+def partition(net: Network, domain=None, *, method: str = "auto", backend: str = "daqp",
+              tolerance: Tolerance | None = None) -> Partition:
+    """Every activation region of ``net`` on ``domain``, exactly.
+
+    Parameters
+    ----------
+    net : Network
+    domain : None, Box or Polytope
+        ``None`` is all of R^d. Only regions meeting the domain's interior count.
+    method : {"auto", "layerwise", "brute"}
+        ``"layerwise"`` (the default for any dimension) splits layer by layer;
+        ``"brute"`` tries every pattern (tiny networks, for testing).
+    backend : {"daqp", "highs", "cvxpy"}
+        LP solver. Every backend gives the same partition.
+    tolerance : Tolerance, optional
+
+    Returns
+    -------
+    Partition
+
+    Examples
+    --------
+    >>> import plregions as plr
+    >>> net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+    ...                       [[0.0, 0.0, -1.0], [0.0]])
+    >>> part = plr.partition(net)          # three lines in general position
+    >>> len(part), part.n_bounded_regions, part.n_linear_regions
+    (7, 1, 7)
+    """
+    net = _check_network(net)
+    stats = LPStats()
+    start = time.perf_counter()
+    leaves, halfspaces, scale, tolerance = _iter_leaves(net, domain, method, tolerance,
+                                                        backend, stats)
+    patterns, points, radii = [], [], []
+    for leaf in leaves:
+        patterns.append(leaf.pattern)
+        points.append(leaf.point)
+        radii.append(leaf.radius)
+    n_neurons = net.n_neurons
+    nbytes = (n_neurons + 7) // 8
+    if patterns:
+        packed = np.packbits(np.array(patterns, dtype=bool).reshape(len(patterns), n_neurons),
+                             axis=1)
+    else:
+        packed = np.zeros((0, nbytes), dtype=np.uint8)
+    packed = packed.reshape(len(patterns), nbytes)
+    points_arr = np.array(points, dtype=float).reshape(len(patterns), net.n_in)
+    seconds = time.perf_counter() - start
+    return Partition(net, domain, packed, points_arr, np.array(radii, dtype=float),
+                     halfspaces=halfspaces, scale=scale, tolerance=tolerance, backend=backend,
+                     method="brute" if method == "brute" else "layerwise", seconds=seconds,
+                     lp_stats=stats)
+
+
+def count_regions(net: Network, domain=None, *, method: str = "auto", backend: str = "daqp",
+                  tolerance: Tolerance | None = None) -> int:
+    """Number of activation regions of ``net`` on ``domain``.
+
+    Regions stream out of the engine and are counted, not stored: memory grows with the
+    network's depth and the regions of one parent, not with the count.
+
+    Examples
+    --------
+    >>> import plregions as plr
+    >>> net = plr.from_arrays([[[1.0], [1.0]], [[1.0, 1.0]]], [[0.0, -1.0], [0.0]])
+    >>> plr.count_regions(net)
+    3
+    """
+    net = _check_network(net)
+    leaves, _, _, _ = _iter_leaves(net, domain, method, tolerance, backend, LPStats())
+    return sum(1 for _ in leaves)
+
+
+def region_at(net: Network, x, domain=None, *, tolerance: Tolerance | None = None,
+              backend: str = "daqp") -> Region:
+    """The activation region containing the point ``x``.
+
+    Raises ``ValueError`` when ``x`` lies on a region boundary (some pre-activation is
+    exactly 0) or outside the domain.
+
+    Examples
+    --------
+    >>> import plregions as plr
+    >>> net = plr.from_arrays([[[1.0], [-1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    >>> plr.region_at(net, [2.0]).pattern.tolist()
+    [True, False]
+    """
+    net = _check_network(net)
+    x = net.check_inputs(x)
+    if x.shape[0] != 1:
+        raise InvalidDomainError(f"region_at takes one point, got {x.shape[0]}")
+    tolerance = tolerance or DEFAULT_TOLERANCE
+    A0, b0, scale, _, _ = resolve_domain(net, domain)
+    if A0.shape[0] and np.any(A0 @ x[0] >= b0):
+        raise InvalidDomainError(f"point {x[0].tolist()} is not inside the domain's interior")
+    zs = net.preactivations(x)
+    for index, (z, layer) in enumerate(zip(zs, net.hidden)):
+        on = np.flatnonzero(z[0, layer.is_neuron] == 0)
+        if on.size:
+            raise InvalidDomainError(
+                f"point {x[0].tolist()} lies on the boundary of neuron(s) "
+                f"{(net.neuron_slice(index).start + on).tolist()} (pre-activation exactly 0); "
+                "it belongs to no activation region"
+            )
+    pattern = net.activation_patterns(x)[0]
+    stats = LPStats()
+    packed = np.packbits(pattern)[None, :].reshape(1, (net.n_neurons + 7) // 8)
+    part = Partition(net, domain, packed, x.copy(), np.zeros(1), halfspaces=(A0, b0),
+                     scale=scale, tolerance=tolerance, backend=check_backend(backend),
+                     method="point", seconds=0.0, lp_stats=stats)
+    rows = part.region_rows(0)
+    found = certified_ball(rows.A, rows.b, tolerance.radius * scale, 1e3 * scale, backend, stats)
+    if found is not None:
+        part.interior_points[0] = found[0]
+        part.radii[0] = found[1]
+    return part[0]

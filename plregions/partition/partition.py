@@ -1,0 +1,320 @@
+"""The columnar result of an enumeration: :class:`Partition` and its :class:`Region` views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from plregions.engines.halfspaces import RegionRows, region_rows
+from plregions.geometry.hyperplanes import group_hyperplanes
+from plregions.geometry.lp import LPStats, recession_cone_is_zero
+from plregions.geometry.tolerance import Tolerance
+from plregions.network import Network
+
+__all__ = ["Partition", "Region", "Facet", "group_rows"]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One facet of a region.
+
+    Attributes
+    ----------
+    neighbor : int
+        The region across the facet, or -1 where the facet lies on the domain's boundary.
+    neurons : tuple of int
+        Neurons whose hyperplane makes the facet (empty for a pure domain facet).
+    normal : ndarray of shape (d,)
+        Unit outward normal.
+    offset : float
+        The facet's hyperplane is ``normal @ x = offset``.
+    point : ndarray of shape (d,)
+        A point of the facet's relative interior.
+    """
+
+    neighbor: int
+    neurons: tuple[int, ...]
+    normal: np.ndarray
+    offset: float
+    point: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Region:
+    """A light view of one activation region of a :class:`Partition` (built on demand)."""
+
+    partition: Partition = field(repr=False)
+    index: int
+
+    @property
+    def pattern(self) -> np.ndarray:
+        """bool ndarray of shape (n_neurons,): the activation pattern."""
+        return self.partition.activation_pattern(self.index)
+
+    @property
+    def interior_point(self) -> np.ndarray:
+        """ndarray of shape (n_in,): the centre of a certified interior ball."""
+        return self.partition.interior_points[self.index]
+
+    @property
+    def radius(self) -> float:
+        """Radius of that ball (a lower bound on the Chebyshev radius)."""
+        return float(self.partition.radii[self.index])
+
+    @cached_property
+    def rows(self) -> RegionRows:
+        return self.partition.region_rows(self.index)
+
+    @property
+    def halfspaces(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(A, b)``: the region's closure is ``{x : A x <= b}`` (unit-norm rows)."""
+        return self.rows.A, self.rows.b
+
+    @property
+    def local_map(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(A, c)``: the network's output is ``A @ x + c`` on the region."""
+        return self.partition.network.local_maps(self.pattern).output
+
+    def __call__(self, X) -> np.ndarray:
+        """Evaluate the region's affine map: ndarray (n, n_in) -> (n, n_out)."""
+        A, c = self.local_map
+        return np.atleast_2d(np.asarray(X, dtype=float)) @ A.T + c
+
+    def contains(self, X) -> np.ndarray:
+        """Whether each point lies in the region's closure (within the facet tolerance)."""
+        A, b = self.halfspaces
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        slack = self.partition.tolerance.facet * self.partition.scale
+        return np.all(X @ A.T <= b + slack, axis=1)
+
+    @property
+    def is_bounded(self) -> bool:
+        return bool(self.partition.is_bounded[self.index])
+
+    @cached_property
+    def facets(self) -> list[Facet]:
+        """Every facet, those on the domain's boundary included."""
+        return self.partition.region_facets(self.index)
+
+    def vertices(self) -> np.ndarray:
+        """Vertices of a bounded region, ndarray of shape (n_vertices, n_in).
+
+        Available in dimension <= 4; raises ``ValueError`` for unbounded regions (they
+        have no finite vertex description).
+        """
+        from plregions.geometry.vertices import polytope_vertices
+
+        if not self.is_bounded:
+            raise ValueError(f"region {self.index} is unbounded; it has no vertex description")
+        A, b = self.halfspaces
+        return polytope_vertices(A, b, self.interior_point)
+
+    def __repr__(self) -> str:
+        bits = "".join("1" if v else "0" for v in self.pattern)
+        return f"Region({self.index}, pattern={bits}, radius={self.radius:.3g})"
+
+
+class Partition:
+    """Every activation region of a network on a domain, stored by columns.
+
+    Attributes
+    ----------
+    network : Network
+    domain : Box, Polytope or None
+    patterns : ndarray of uint8, shape (n_regions, ceil(n_neurons / 8))
+        Packed activation patterns (``numpy.packbits`` along axis 1, big-endian bits).
+    interior_points : ndarray of shape (n_regions, n_in)
+        One certified interior point per region.
+    radii : ndarray of shape (n_regions,)
+        Radius of a ball around that point inside the region.
+    seconds : float
+        Time taken by the enumeration.
+    lp_stats : LPStats
+        LPs solved by the enumeration.
+    method : str
+        The engine that produced it.
+    """
+
+    def __init__(self, network: Network, domain, patterns: np.ndarray,
+                 interior_points: np.ndarray, radii: np.ndarray, *, halfspaces, scale: float,
+                 tolerance: Tolerance, backend: str, method: str, seconds: float,
+                 lp_stats: LPStats):
+        self.network = network
+        self.domain = domain
+        self.patterns = patterns
+        self.interior_points = interior_points
+        self.radii = radii
+        self._A0, self._b0 = halfspaces
+        self.scale = scale
+        self.tolerance = tolerance
+        self.backend = backend
+        self.method = method
+        self.seconds = seconds
+        self.lp_stats = lp_stats
+        self.graph_lp_stats = LPStats()
+
+    # -- basic access --------------------------------------------------------------------
+    def __len__(self) -> int:
+        return int(self.patterns.shape[0])
+
+    @property
+    def n_regions(self) -> int:
+        """Number of activation regions."""
+        return len(self)
+
+    def __getitem__(self, index: int) -> Region:
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"region {index} out of range for {n} regions")
+        return Region(self, int(index) % n)
+
+    def __iter__(self):
+        return (Region(self, i) for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        dom = "R^%d" % self.network.n_in if self.domain is None else repr(self.domain)
+        return f"Partition({len(self)} activation regions of {self.network.architecture} on {dom})"
+
+    @property
+    def n_neurons(self) -> int:
+        return self.network.n_neurons
+
+    def activation_pattern(self, index: int) -> np.ndarray:
+        """The bool pattern of one region, shape (n_neurons,)."""
+        return np.unpackbits(self.patterns[index], count=self.n_neurons).astype(bool)
+
+    @property
+    def activation_patterns(self) -> np.ndarray:
+        """All patterns unpacked: bool ndarray of shape (n_regions, n_neurons)."""
+        return np.unpackbits(self.patterns, axis=1, count=self.n_neurons).astype(bool)
+
+    @cached_property
+    def _index(self) -> dict[bytes, int]:
+        return {row.tobytes(): i for i, row in enumerate(self.patterns)}
+
+    def index_of(self, pattern) -> int:
+        """Index of the region with this activation pattern, or -1 if there is none."""
+        packed = np.packbits(np.asarray(pattern, dtype=bool))
+        return self._index.get(packed.tobytes(), -1)
+
+    def find(self, X) -> np.ndarray:
+        """Region index of each point (-1 on a boundary or outside the domain).
+
+        Parameters
+        ----------
+        X : array_like of shape (n, n_in)
+
+        Returns
+        -------
+        ndarray of int, shape (n,)
+        """
+        X = self.network.check_inputs(X)
+        pats = np.packbits(self.network.activation_patterns(X), axis=1)
+        out = np.array([self._index.get(p.tobytes(), -1) for p in pats], dtype=np.int64)
+        if self._A0.shape[0]:
+            outside = np.any(X @ self._A0.T >= self._b0, axis=1)
+            out[outside] = -1
+        zs = self.network.preactivations(X)
+        on_boundary = np.zeros(X.shape[0], dtype=bool)
+        for z, layer in zip(zs, self.network.hidden):
+            on_boundary |= np.any(z[:, layer.is_neuron] == 0, axis=1)
+        out[on_boundary] = -1
+        return out
+
+    def region_rows(self, index: int) -> RegionRows:
+        return region_rows(self.network, self.activation_pattern(index), self._A0, self._b0,
+                           self.tolerance)
+
+    # -- derived per-region data ---------------------------------------------------------
+    @cached_property
+    def output_maps(self) -> tuple[np.ndarray, np.ndarray]:
+        """The affine output map of every region.
+
+        Returns
+        -------
+        (A, c) : ndarray of shape (n_regions, n_out, n_in) and (n_regions, n_out)
+        """
+        return _output_maps(self.network, self.activation_patterns)
+
+    @cached_property
+    def is_bounded(self) -> np.ndarray:
+        """bool ndarray of shape (n_regions,): whether each region's closure is bounded.
+
+        Every region of a box or polytope is bounded; in all of R^d one LP per region
+        decides.
+        """
+        if self.domain is not None:
+            return np.ones(len(self), dtype=bool)
+        return np.array([
+            recession_cone_is_zero(self.region_rows(i).A, self.tolerance.facet, self.backend,
+                                   self.graph_lp_stats)
+            for i in range(len(self))], dtype=bool)
+
+    @property
+    def n_bounded_regions(self) -> int:
+        """Number of activation regions with a bounded closure."""
+        return int(self.is_bounded.sum())
+
+    # -- facets and adjacency ------------------------------------------------------------
+    def region_facets(self, index: int) -> list[Facet]:
+        """All facets of one region (LP per candidate hyperplane)."""
+        from plregions.partition.adjacency import region_facets
+
+        return region_facets(self, index)
+
+    @cached_property
+    def adjacency(self):
+        """The region graph's edges: see :class:`plregions.partition.adjacency.Adjacency`."""
+        from plregions.partition.adjacency import compute_adjacency
+
+        return compute_adjacency(self)
+
+    @property
+    def edges(self) -> np.ndarray:
+        """ndarray of int, shape (n_edges, 2): facet-adjacent pairs ``i < j``."""
+        return self.adjacency.edges
+
+    @cached_property
+    def linear_region_labels(self) -> np.ndarray:
+        """ndarray of int, shape (n_regions,): the linear region of each activation region.
+
+        Linear regions (DESIGN.md section 1) are the connected components left after
+        merging facet-adjacent regions whose affine output maps are equal.
+        """
+        from plregions.partition.adjacency import linear_region_labels
+
+        return linear_region_labels(self)
+
+    @property
+    def n_linear_regions(self) -> int:
+        """Number of linear regions (maximal connected sets where the network is affine)."""
+        if len(self) == 0:
+            return 0
+        return int(self.linear_region_labels.max() + 1)
+
+
+def _output_maps(net: Network, patterns: np.ndarray):
+    """Output maps of many patterns at once, layer by layer with batched products."""
+    n = patterns.shape[0]
+    d = net.n_in
+    M = np.broadcast_to(np.eye(d), (n, d, d))
+    c = np.zeros((n, d))
+    for index, layer in enumerate(net.hidden):
+        W = np.einsum("ij,njk->nik", layer.weight, M)
+        cz = c @ layer.weight.T + layer.bias
+        slope = np.broadcast_to(layer.negative_slope, (n, layer.n_out)).copy()
+        units = np.flatnonzero(layer.is_neuron)
+        slope[:, units] = np.where(patterns[:, net.neuron_slice(index)], 1.0,
+                                   layer.negative_slope[units])
+        M = slope[:, :, None] * W
+        c = slope * cz
+    A = np.einsum("ij,njk->nik", net.output.weight, M)
+    return A, c @ net.output.weight.T + net.output.bias
+
+
+def group_rows(rows: RegionRows, scale: float, tol: Tolerance):
+    """Group a region's rows that lie on one hyperplane with the same orientation."""
+    return group_hyperplanes(rows.A, -rows.b, scale, tol.parallel, oriented=True)
+
