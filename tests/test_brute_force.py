@@ -1,0 +1,456 @@
+"""Cross-checks of the enumeration engines against each other and an independent oracle.
+
+1. ``plr.partition(net, domain)`` (methods ``"auto"`` and ``"layerwise"``) and
+   ``plr.count_regions`` must give exactly the activation patterns of ``method="brute"``
+   on seeded random small networks, many of them deliberately degenerate.
+2. An oracle written here, sharing no code with plregions' engines or LP layer, enumerates
+   the regions of small 1-D and 2-D networks: in 1-D from the exact breakpoints, layer by
+   layer; in 2-D (and 1-D) by trying all 2^n patterns with one HiGHS LP each
+   (``scipy.optimize.linprog``). plregions must agree with it exactly.
+
+Every random number comes from ``numpy.random.default_rng(seed)``; points are sampled at
+random, never on a grid.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+import plregions as plr
+
+N_CASES = 240  # the full cross-check (slow); a seeded sample of them runs by default
+DEFAULT_SAMPLE = sorted(np.random.default_rng(2024).choice(N_CASES, size=40, replace=False))
+
+LEAKY_SLOPES = (0.01, 0.5, 2.0, 3.0, -0.5, -1.0)
+PRELU_SLOPES = (0.0, 0.25, 1.0, 2.5, -1.0, -0.3)
+
+
+# ----------------------------------------------------------------------------------------
+# Random, deliberately degenerate small networks
+# ----------------------------------------------------------------------------------------
+def _activation(rng, width):
+    kind = rng.choice(["relu", "relu", "leaky", "prelu", "mixed", "identity"],
+                      p=[0.3, 0.15, 0.15, 0.15, 0.15, 0.1])
+    if kind == "relu":
+        return "relu"
+    if kind == "leaky":
+        return ("leaky_relu", float(rng.choice(LEAKY_SLOPES)))
+    if kind == "prelu":
+        return ("prelu", rng.choice(PRELU_SLOPES, size=width))
+    if kind == "mixed":  # some pass-through units (slope 1) among ReLU units
+        slopes = np.where(rng.random(width) < 0.4, 1.0, 0.0)
+        return ("prelu", slopes)
+    return "identity"
+
+
+def _domain(rng, d):
+    kind = rng.choice(["none", "box", "int_box", "polytope"])
+    if kind == "none":
+        return None
+    if kind == "box":
+        lower = rng.uniform(-2.0, 0.0, size=d)
+        return plr.Box(lower, lower + rng.uniform(0.5, 3.0, size=d))
+    if kind == "int_box":  # integer box: integer hyperplanes hit its corners and faces
+        lower = rng.integers(-2, 1, size=d).astype(float)
+        return plr.Box(lower, lower + rng.integers(1, 3, size=d))
+    # A random polytope around a random centre: d + 1 + k random halfspaces.
+    center = rng.normal(size=d) * 0.5
+    m = d + 1 + int(rng.integers(0, 4))
+    normals = rng.normal(size=(m, d))
+    normals[: d + 1] = np.vstack([np.eye(d), -np.ones((1, d))])[: d + 1]
+    offsets = normals @ center + rng.uniform(0.5, 2.0, size=m)
+    return plr.Polytope(normals, offsets)
+
+
+def random_case(seed: int):
+    """A seeded random small network, a domain, and a description of its oddities."""
+    rng = np.random.default_rng(seed)
+    d = int(rng.integers(1, 5))
+    depth = int(rng.integers(1, 4))
+    max_width = 5 if depth < 3 else 4
+    widths = [int(rng.integers(1, max_width + 1)) for _ in range(depth)]
+    integer = rng.random() < 0.5
+    sizes = [d, *widths, int(rng.integers(1, 3))]
+    weights, biases, notes = [], [], []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        if integer:
+            W = rng.choice([-1.0, 0.0, 1.0, 2.0], size=(n_out, n_in))
+            b = rng.choice([-1.0, 0.0, 0.0, 1.0], size=n_out)
+        else:
+            W = rng.normal(size=(n_out, n_in))
+            b = rng.normal(size=n_out) * 0.5
+        weights.append(W)
+        biases.append(b)
+    # Degeneracies in the hidden layers.
+    for W, b in zip(weights[:-1], biases[:-1]):
+        n_out = W.shape[0]
+        if n_out >= 2 and rng.random() < 0.3:  # duplicated neuron, scaled (maybe negatively)
+            i, j = rng.choice(n_out, size=2, replace=False)
+            c = float(rng.choice([1.0, 2.0, -1.0, -0.5]))
+            W[j], b[j] = c * W[i], c * b[i]
+            notes.append(f"dup{c:+g}")
+        if rng.random() < 0.15:  # dead neuron: all-zero row
+            i = rng.integers(n_out)
+            W[i], b[i] = 0.0, float(rng.choice([-1.0, 0.0]))
+            notes.append("dead")
+        if rng.random() < 0.15:  # bias-only neuron: zero weights, positive bias
+            i = rng.integers(n_out)
+            W[i], b[i] = 0.0, 1.0
+            notes.append("bias-only")
+    if rng.random() < 0.2:  # zero output weights
+        weights[-1][:, rng.random(weights[-1].shape[1]) < 0.5] = 0.0
+        notes.append("zero-out")
+    domain = _domain(rng, d)
+    if isinstance(domain, plr.Box) and rng.random() < 0.5:
+        # First-layer hyperplanes through a box corner or on a box face.
+        W, b = weights[0], biases[0]
+        i = rng.integers(W.shape[0])
+        if rng.random() < 0.5:
+            corner = np.where(rng.random(d) < 0.5, domain.lower, domain.upper)
+            W[i] = rng.choice([-1.0, 1.0, 2.0], size=d)
+            b[i] = -W[i] @ corner
+            notes.append("corner")
+        else:
+            k = rng.integers(d)
+            W[i] = 0.0
+            W[i, k] = float(rng.choice([1.0, -2.0]))
+            b[i] = -W[i, k] * float(rng.choice([domain.lower[k], domain.upper[k]]))
+            notes.append("face")
+    activations = [_activation(rng, w) for w in widths]
+    net = plr.from_arrays(weights, biases, activations)
+    return net, domain, notes
+
+
+def pattern_set(part) -> set[tuple[bool, ...]]:
+    return {tuple(bool(v) for v in p) for p in part.activation_patterns}
+
+
+def check_interior_points(net, domain, part):
+    """Every region's interior point has the region's pattern and lies in the domain."""
+    if len(part) == 0:
+        return
+    X = part.interior_points
+    assert np.array_equal(net.activation_patterns(X), part.activation_patterns)
+    assert np.all(part.radii > 0)
+    if domain is not None:
+        A, b = domain.halfspaces()
+        assert np.all(X @ A.T < b)
+
+
+# ----------------------------------------------------------------------------------------
+# Engines against brute force
+# ----------------------------------------------------------------------------------------
+def _check_against_brute(seed):
+    net, domain, notes = random_case(seed)
+    brute = plr.partition(net, domain, method="brute")
+    expected = pattern_set(brute)
+    assert len(expected) == len(brute), "brute force returned a pattern twice"
+    assert len(brute) >= 1
+    check_interior_points(net, domain, brute)
+    for method in ("auto", "layerwise"):
+        part = plr.partition(net, domain, method=method)
+        got = pattern_set(part)
+        assert len(got) == len(part), f"{method}: a pattern appears twice ({notes})"
+        assert got == expected, (
+            f"seed {seed} {net!r} {domain!r} {notes}: {method} has {len(part)} regions, brute "
+            f"{len(brute)}; missing {sorted(expected - got)[:3]}, extra {sorted(got - expected)[:3]}")
+        check_interior_points(net, domain, part)
+    assert plr.count_regions(net, domain) == len(brute)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(N_CASES))
+def test_engines_match_brute_force_all(seed):
+    _check_against_brute(seed)
+
+
+@pytest.mark.parametrize("seed", DEFAULT_SAMPLE)
+def test_engines_match_brute_force(seed):
+    _check_against_brute(seed)
+
+
+def test_random_cases_cover_the_degeneracies():
+    """The generator really produces the degenerate families the cross-check is about."""
+    notes, kinds, dims, depths, domains = set(), set(), set(), set(), set()
+    for seed in range(N_CASES):
+        net, domain, case_notes = random_case(seed)
+        notes.update(n.rstrip("+-0123456789.") for n in case_notes)
+        kinds.update(layer.kind for layer in net.hidden)
+        dims.add(net.n_in)
+        depths.add(len(net.hidden))
+        domains.add(type(domain).__name__)
+    assert {"dup", "dead", "bias-only", "zero-out", "corner", "face"} <= notes
+    assert {"relu", "leaky_relu", "prelu", "identity"} <= kinds
+    assert dims == {1, 2, 3, 4}
+    assert depths == {1, 2, 3}
+    assert domains == {"NoneType", "Box", "Polytope"}
+
+
+# Hand-made degenerate cases, each with its exact count.
+DEGENERATE = [
+    # name, weights, biases, activations, domain, activation regions
+    ("coincident_opposite_1d", [[[1.0], [-1.0], [2.0], [-3.0]], [[1.0, 1.0, 1.0, 1.0]]],
+     [[0.0, 0.0, 0.0, 0.0], [0.0]], None, None, 2),
+    ("central_three_lines", [[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+     [[0.0, 0.0, 0.0], [0.0]], None, None, 6),
+    ("corner_touching_line", [[[1.0, 1.0]], [[1.0]]], [[-2.0], [0.0]], None,
+     plr.Box([-1.0, -1.0], [1.0, 1.0]), 1),
+    ("face_line", [[[1.0, 0.0]], [[1.0]]], [[-1.0], [0.0]], None,
+     plr.Box([-1.0, -1.0], [1.0, 1.0]), 1),
+    ("face_line_negative", [[[0.0, -2.0]], [[1.0]]], [[-2.0], [0.0]], None,
+     plr.Box([-1.0, -1.0], [1.0, 1.0]), 1),
+    ("diagonal_through_corners", [[[1.0, -1.0]], [[1.0]]], [[0.0], [0.0]], None,
+     plr.Box([-1.0, -1.0], [1.0, 1.0]), 2),
+    ("all_dead", [[[0.0, 0.0], [0.0, 0.0]], [[1.0, 1.0]]], [[0.0, -1.0], [0.0]], None, None, 1),
+    ("bias_only_active", [[[0.0, 0.0], [1.0, 0.0]], [[1.0, 1.0]]], [[1.0, 0.0], [0.0]], None,
+     None, 2),
+    ("leaky_above_one", [[[1.0], [1.0]], [[1.0, -1.0]]], [[0.0, -1.0], [0.0]],
+     [("leaky_relu", 3.0)], None, 3),
+    ("negative_leaky", [[[1.0], [1.0]], [[1.0, 1.0]]], [[0.0, -1.0], [0.0]],
+     [("leaky_relu", -1.0)], None, 3),
+    # relu(x) then relu(-h): identically zero on both sides, never a boundary.
+    ("relu_of_negated_relu", [[[1.0]], [[-1.0]], [[1.0]]], [[0.0], [0.0], [0.0]], None, None, 2),
+    # Second layer neuron h1 - h2 where h1 = h2 = relu(x): identically zero.
+    ("cancelling_second_layer", [[[1.0], [1.0]], [[1.0, -1.0]], [[1.0]]],
+     [[0.0, 0.0], [0.0], [0.0]], None, None, 2),
+    # Identity first layer, so the second layer's neurons are plain hyperplanes.
+    ("identity_then_relu", [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]],
+                            [[1.0, 1.0, 1.0]]],
+     [[0.0, 0.0], [0.0, 0.0, -1.0], [0.0]], ["identity", "relu"], None, 7),
+    # A second-layer hyperplane that coincides with a first-layer one inside x > 0.
+    ("deep_coincident", [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0]], [[1.0]]],
+     [[0.0, 0.0], [0.0], [0.0]], None, None, 4),
+    # Parallel lines x = 0, 1, 2 in the plane.
+    ("parallel_lines", [[[1.0, 0.0], [2.0, 0.0], [-1.0, 0.0]], [[1.0, 1.0, 1.0]]],
+     [[0.0, -2.0, 2.0], [0.0]], None, None, 4),
+]
+
+
+@pytest.mark.parametrize("method", ["auto", "brute"])
+@pytest.mark.parametrize("case", DEGENERATE, ids=[c[0] for c in DEGENERATE])
+def test_degenerate_cases_exact(case, method):
+    name, weights, biases, activations, domain, expected = case
+    net = plr.from_arrays(weights, biases, activations)
+    part = plr.partition(net, domain, method=method)
+    assert len(part) == expected
+    assert plr.count_regions(net, domain, method=method) == expected
+    check_interior_points(net, domain, part)
+
+
+# ----------------------------------------------------------------------------------------
+# The independent oracle (no plregions engine, no plregions LP layer)
+# ----------------------------------------------------------------------------------------
+def _arrays(net):
+    """Plain arrays of a network: [(W, b, negative_slope)], (W_out, b_out)."""
+    hidden = [(np.array(layer.weight), np.array(layer.bias), np.array(layer.negative_slope))
+              for layer in net.hidden]
+    return hidden, (np.array(net.output.weight), np.array(net.output.bias))
+
+
+def _oracle_forward(hidden, out, x, zero_tol):
+    """Pattern (neurons only), output, and output slope of a single point (forward mode).
+
+    Returns (pattern, y, dy/dx) with dy/dx of shape (n_out, d).
+    """
+    h, dh = np.array(x, dtype=float), np.eye(len(x))
+    bits = []
+    for W, b, slope in hidden:
+        z = W @ h + b
+        dz = W @ dh
+        active = z > zero_tol
+        s = np.where(active, 1.0, slope)
+        bits.extend(bool(a) for a, sl in zip(active, slope) if sl != 1.0)
+        h, dh = s * z, s[:, None] * dz
+    return tuple(bits), out[0] @ h + out[1], out[0] @ dh
+
+
+def oracle_1d(net, domain):
+    """Exact regions of a 1-D network from its breakpoints, found layer by layer.
+
+    Within an interval free of earlier breakpoints every pre-activation of the next layer
+    is affine; its zero (if strictly inside) is a new breakpoint.
+
+    Returns (patterns, n_linear, n_bounded, n_edges) with patterns in left-to-right order.
+    """
+    hidden, out = _arrays(net)
+    lo, hi = (-np.inf, np.inf) if domain is None else (float(domain.lower[0]),
+                                                       float(domain.upper[0]))
+    breaks = np.array([], dtype=float)
+    zero_tol = 1e-9
+
+    def probe(a, b):
+        """A point strictly inside (a, b)."""
+        if np.isinf(a) and np.isinf(b):
+            return 0.0
+        if np.isinf(a):
+            return b - 1.0
+        if np.isinf(b):
+            return a + 1.0
+        return (a + b) / 2
+
+    for depth in range(len(hidden)):
+        edges = np.concatenate([[lo], breaks, [hi]])
+        new = []
+        for a, b in zip(edges[:-1], edges[1:]):
+            m = probe(a, b)
+            h, dh = np.array([m]), np.eye(1)
+            for W, bias, slope in hidden[:depth]:
+                z, dz = W @ h + bias, W @ dh
+                s = np.where(z > zero_tol, 1.0, slope)
+                h, dh = s * z, s[:, None] * dz
+            W, bias, slope = hidden[depth]
+            z, g = W @ h + bias, (W @ dh)[:, 0]
+            for zi, gi, si in zip(z, g, slope):
+                if si == 1.0 or abs(gi) <= 1e-12:
+                    continue
+                root = m - zi / gi
+                if a + 1e-9 < root < b - 1e-9:
+                    new.append(root)
+        breaks = np.unique(np.round(np.concatenate([breaks, new]), 10))
+    edges = np.concatenate([[lo], breaks, [hi]])
+    runs = []  # (pattern, slope, intercept) per maximal run of one pattern
+    for a, b in zip(edges[:-1], edges[1:]):
+        m = probe(a, b)
+        pattern, y, dy = _oracle_forward(hidden, out, [m], zero_tol)
+        affine = np.concatenate([dy[:, 0], y - dy[:, 0] * m])
+        if runs and runs[-1][0] == pattern:
+            continue
+        runs.append((pattern, affine))
+    patterns = [r[0] for r in runs]
+    n_linear = 1 + sum(1 for r, s in zip(runs[:-1], runs[1:])
+                       if not np.allclose(r[1], s[1], rtol=1e-9, atol=1e-9))
+    n_bounded = max(len(runs) - 2, 0) if domain is None else None
+    return patterns, n_linear, n_bounded, len(runs) - 1
+
+
+def _pattern_rows(hidden, pattern, d):
+    """Affine forms (a, c) of every neuron's pre-activation under ``pattern``."""
+    M, c = np.eye(d), np.zeros(d)
+    forms, k = [], 0
+    for W, b, slope in hidden:
+        A, cz = W @ M, W @ c + b
+        s = slope.copy()
+        for u in range(len(slope)):
+            if slope[u] != 1.0:
+                forms.append((A[u], cz[u], pattern[k]))
+                s[u] = 1.0 if pattern[k] else slope[u]
+                k += 1
+        M, c = s[:, None] * A, s * cz
+    return forms
+
+
+def oracle_lp(net, domain, min_radius=1e-7):
+    """Exact regions by trying all 2^n patterns, one HiGHS LP (scipy) per pattern.
+
+    A pattern is a region iff its polyhedron holds a ball of radius > ``min_radius``.
+    """
+    hidden, _ = _arrays(net)
+    d = net.n_in
+    n = sum(int(np.sum(s != 1.0)) for _, _, s in hidden)
+    assert n <= 8, "the oracle tries all 2^n patterns"
+    if domain is None:
+        A0, b0 = np.zeros((0, d)), np.zeros(0)
+    else:
+        A0, b0 = domain.halfspaces()
+    found = set()
+    for pattern in itertools.product([False, True], repeat=n):
+        rows, rhs, feasible = [], [], True
+        for a, c, active in _pattern_rows(hidden, pattern, d):
+            norm = np.linalg.norm(a)
+            if norm <= 1e-12 * max(1.0, np.abs(a).max()):
+                # Constant pre-activation: active iff the constant is > 0.
+                if active != (c > 1e-12):
+                    feasible = False
+                    break
+                continue
+            sign = -1.0 if active else 1.0  # active: -(a x + c) + |a| t <= 0
+            rows.append(np.append(sign * a, norm))
+            rhs.append(-sign * c)
+        if not feasible:
+            continue
+        for a, beta in zip(A0, b0):
+            rows.append(np.append(a, np.linalg.norm(a)))
+            rhs.append(beta)
+        cost = np.zeros(d + 1)
+        cost[-1] = -1.0
+        res = linprog(cost, A_ub=np.array(rows).reshape(-1, d + 1) if rows else None,
+                      b_ub=np.array(rhs) if rows else None,
+                      bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
+        assert res.status in (0, 2), res.message
+        if res.status == 0 and -res.fun > min_radius:
+            found.add(pattern)
+    return found
+
+
+def _oracle_case(seed):
+    """A small 1-D or 2-D network (n <= 8 neurons) for the oracle, often degenerate."""
+    rng = np.random.default_rng(10_000 + seed)
+    d = 1 + seed % 2
+    while True:
+        net, _, _ = random_case(int(rng.integers(1_000_000)))
+        if net.n_in == d and 1 <= net.n_neurons <= 8:
+            break
+    domain = None if rng.random() < 0.5 else plr.Box([-1.5] * d, [1.0] * d)
+    return net, domain
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_against_lp_oracle(seed):
+    net, domain = _oracle_case(seed)
+    expected = oracle_lp(net, domain)
+    part = plr.partition(net, domain)
+    assert pattern_set(part) == expected
+    assert len(part) == len(expected)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_against_breakpoint_oracle_1d(seed):
+    rng = np.random.default_rng(20_000 + seed)
+    while True:
+        net, _, notes = random_case(int(rng.integers(1_000_000)))
+        if net.n_in == 1 and net.n_neurons >= 1:
+            break
+    domain = None if seed % 2 else plr.Box([-2.0], [1.5])
+    patterns, n_linear, n_bounded, n_edges = oracle_1d(net, domain)
+    assert len(set(patterns)) == len(patterns), "a 1-D region must be one interval"
+    part = plr.partition(net, domain)
+    assert pattern_set(part) == set(patterns)
+    assert len(part) == len(patterns)
+    assert part.n_linear_regions == n_linear
+    assert plr.region_graph(part).number_of_edges() == n_edges
+    if domain is None:
+        assert part.n_bounded_regions == n_bounded
+
+
+def test_oracles_agree_with_each_other_1d():
+    """The two oracles agree on 1-D networks (a check of the oracles themselves)."""
+    rng = np.random.default_rng(7)
+    checked = 0
+    while checked < 10:
+        net, _, _ = random_case(int(rng.integers(1_000_000)))
+        if net.n_in != 1 or not 1 <= net.n_neurons <= 8:
+            continue
+        for domain in (None, plr.Box([-1.0], [2.0])):
+            patterns, *_ = oracle_1d(net, domain)
+            assert set(patterns) == oracle_lp(net, domain)
+        checked += 1
+
+
+def test_oracle_knows_the_textbook_cases():
+    """The oracles get hand-derived answers right."""
+    # Three lines in general position: 7 regions; through one point: 6.
+    general = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+                              [[0.0, 0.0, -1.0], [0.0]])
+    central = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+                              [[0.0, 0.0, 0.0], [0.0]])
+    assert len(oracle_lp(general, None)) == 7
+    assert len(oracle_lp(central, None)) == 6
+    # relu(x) - relu(-x) = x: 2 activation regions, 1 linear region; |x|: 2 and 2.
+    cancel = plr.from_arrays([[[1.0], [-1.0]], [[1.0, -1.0]]], [[0.0, 0.0], [0.0]])
+    absolute = plr.from_arrays([[[1.0], [-1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    assert oracle_1d(cancel, None)[:3] == ([(False, True), (True, False)], 1, 0)
+    assert oracle_1d(absolute, None)[:3] == ([(False, True), (True, False)], 2, 0)
