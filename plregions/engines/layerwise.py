@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plregions.geometry.hyperplanes import ball_halves, classify_forms, group_hyperplanes
-from plregions.geometry.lp import LPStats, certified_ball
+from plregions.geometry.hyperplanes import classify_forms, group_hyperplanes
+from plregions.geometry.lp import BallWorkspace, LPStats
 from plregions.geometry.tolerance import Tolerance
 from plregions.network import Network
 
@@ -60,42 +60,9 @@ class _Splitter:
         self.backend = backend
         self.stats = stats
 
-    def ball(self, A, b):
-        return certified_ball(A, b, self.min_radius, self.max_radius, self.backend, self.stats)
-
-    def split(self, cell, normal, offset, known_far=None):
-        """Split ``cell = (A, b, x, r)`` by ``normal @ x + offset = 0``.
-
-        Returns ``[(side, child), ...]`` with side +1 (positive side) or -1 and child a
-        cell tuple; one entry when the hyperplane misses the cell's interior.
-        """
-        A, b, x, r = cell
-        v = float(normal @ x + offset)
-        children = []
-        row_pos = (-normal, offset)  # positive side: -(n x + o) <= 0
-        row_neg = (normal, -offset)  # negative side:   n x + o  <= 0
-        if abs(v) < r:
-            (cp, rp), (cn, rn) = ball_halves(x, r, normal, v)
-            for side, (row_a, row_b), center, rad in ((1, row_pos, cp, rp), (-1, row_neg, cn, rn)):
-                A2 = np.vstack([A, row_a])
-                b2 = np.append(b, row_b)
-                if rad <= self.min_radius:
-                    found = self.ball(A2, b2)
-                    if found is None:
-                        continue
-                    center, rad = found
-                children.append((side, (A2, b2, center, rad)))
-            return children
-        same = 1 if v > 0 else -1
-        row_same, row_far = (row_pos, row_neg) if same > 0 else (row_neg, row_pos)
-        A_far = np.vstack([A, row_far[0]])
-        b_far = np.append(b, row_far[1])
-        found = known_far if known_far is not None else self.ball(A_far, b_far)
-        if found is None:
-            return [(same, cell)]
-        children.append((same, (np.vstack([A, row_same[0]]), np.append(b, row_same[1]), x, r)))
-        children.append((-same, (A_far, b_far, found[0], found[1])))
-        return children
+    def workspace(self, A, b, max_extra) -> BallWorkspace:
+        return BallWorkspace(A, b, max_extra, self.min_radius, self.max_radius, self.backend,
+                             self.stats)
 
 
 def iter_regions_layerwise(net: Network, A0: np.ndarray, b0: np.ndarray, start_point: np.ndarray,
@@ -142,52 +109,99 @@ def iter_regions_layerwise(net: Network, A0: np.ndarray, b0: np.ndarray, start_p
 def _split_by_layer(splitter: _Splitter, parent, layer, W, cz, grad_mag, const_mag):
     """All cells of one layer's hyperplane arrangement inside ``parent``.
 
-    Returns a list of ``(cell, bits)`` with bits the activation of the layer's neurons.
+    Returns a list of ``(cell, bits)`` with ``cell = (A, b, x, r)`` and ``bits`` the
+    activation of the layer's neurons.
     """
     neuron = layer.is_neuron
-    Wn, czn = W[neuron], cz[neuron]
     is_plane, constant_positive, normals, offsets = classify_forms(
-        Wn, czn, grad_mag[neuron], const_mag[neuron], splitter.tol.parallel)
+        W[neuron], cz[neuron], grad_mag[neuron], const_mag[neuron], splitter.tol.parallel)
     plane_idx = np.flatnonzero(is_plane)
-    base_bits = constant_positive.copy()
+    bits = constant_positive
     if plane_idx.size == 0:
-        return [(parent, base_bits)]
+        return [(parent, bits)]
     group, orient, reps = group_hyperplanes(normals[plane_idx], offsets[plane_idx],
                                             splitter.scale, splitter.tol.parallel)
-    # Which groups cross the parent at all, and on which side it lies otherwise.
-    crossing = []
-    fixed_side = np.zeros(reps.size, dtype=np.int64)
-    first_split = None
-    for g, rep in enumerate(reps):
-        n, o = normals[plane_idx[rep]], offsets[plane_idx[rep]]
-        parts = splitter.split(parent, n, o)
+    N = normals[plane_idx[reps]]
+    O = offsets[plane_idx[reps]]
+    A_P, b_P, x_P, r_P = parent
+    ws = splitter.workspace(A_P, b_P, reps.size + 1)
+    # sides[j]: +-1 the cell lies on that side of group j and the row bounds it,
+    # +-2 it lies on that side and the row is redundant, 0 not decided yet.
+    root_sides = np.zeros(reps.size, dtype=np.int8)
+    first, crossing = None, []
+    for j in range(reps.size):
+        parts = _split_cell(ws, N, O, (x_P, r_P, root_sides), j, splitter.min_radius)
         if len(parts) == 1:
-            fixed_side[g] = parts[0][0]
+            root_sides[j] = parts[0][2][j]
         else:
-            crossing.append(g)
-            if first_split is None:
-                first_split = parts
-    cells = [(parent, np.zeros(reps.size, dtype=np.int64))]
-    if crossing:
-        cells = [(child, _with_side(fixed_side, crossing[0], side)) for side, child in first_split]
-        for g in crossing[1:]:
-            n, o = normals[plane_idx[reps[g]]], offsets[plane_idx[reps[g]]]
-            new_cells = []
-            for cell, sides in cells:
-                for side, child in splitter.split(cell, n, o):
-                    new_cells.append((child, _with_side(sides, g, side)))
-            cells = new_cells
+            crossing.append(j)
+            first = first or parts
+    if not crossing:
+        cells = [(x_P, r_P, root_sides)]
     else:
-        cells = [(parent, fixed_side)]
+        cells = [(x, r, _root_merge(sides, root_sides, crossing[0])) for x, r, sides in first]
+        for j in crossing[1:]:
+            new_cells = []
+            for cell in cells:
+                new_cells.extend(_split_cell(ws, N, O, cell, j, splitter.min_radius))
+            cells = new_cells
     out = []
-    for cell, sides in cells:
-        bits = base_bits.copy()
-        bits[plane_idx] = (sides[group] * orient) > 0
-        out.append((cell, bits))
+    for x, r, sides in cells:
+        cell_bits = bits.copy()
+        cell_bits[plane_idx] = (np.sign(sides[group]) * orient) > 0
+        keep = np.abs(sides) == 1
+        s = np.sign(sides[keep]).astype(float)
+        A = np.concatenate([A_P, -s[:, None] * N[keep]])
+        b = np.concatenate([b_P, s * O[keep]])
+        out.append(((A, b, x, r), cell_bits))
     return out
 
 
-def _with_side(sides: np.ndarray, g: int, side: int) -> np.ndarray:
-    sides = sides.copy()
-    sides[g] = side
-    return sides
+def _root_merge(sides, root_sides, j):
+    merged = root_sides.copy()
+    merged[j] = sides[j]
+    return merged
+
+
+def _extra_rows(N, O, sides):
+    keep = np.abs(sides) == 1
+    s = np.sign(sides[keep]).astype(float)
+    return -s[:, None] * N[keep], s * O[keep]
+
+
+def _split_cell(ws: BallWorkspace, N, O, cell, j, min_radius):
+    """Split ``cell = (x, r, sides)`` by group ``j``'s hyperplane ``N[j] x + O[j] = 0``.
+
+    Returns one or two cells; a cell that the hyperplane misses is returned with side
+    +-2 (its row is redundant).
+    """
+    x, r, sides = cell
+    n, o = N[j], O[j]
+    v = float(n @ x + o)
+    if abs(v) < r:
+        children = []
+        for side, center, rad in ((1, x + n * ((r - v) / 2), (r + v) / 2),
+                                  (-1, x - n * ((r + v) / 2), (r - v) / 2)):
+            new = sides.copy()
+            new[j] = side
+            if rad <= min_radius:
+                A1, b1 = _extra_rows(N, O, new)
+                found = ws.ball(A1, b1)
+                if found is None:
+                    continue
+                center, rad = found
+            children.append((center, rad, new))
+        if len(children) == 1:
+            children[0][2][j] *= 2
+        return children
+    same = 1 if v > 0 else -1
+    far = sides.copy()
+    far[j] = -same
+    A1, b1 = _extra_rows(N, O, far)
+    found = ws.ball(A1, b1)
+    near = sides.copy()
+    if found is None:
+        near[j] = 2 * same
+        return [(x, r, near)]
+    near[j] = same
+    return [(x, r, near), (found[0], found[1], far)]

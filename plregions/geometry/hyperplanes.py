@@ -67,26 +67,47 @@ def group_hyperplanes(normals: np.ndarray, offsets: np.ndarray, scale: float, to
         Index of each group's first member.
     """
     m = normals.shape[0]
-    group = np.full(m, -1, dtype=np.int64)
+    group = np.arange(m, dtype=np.int64)
     orientation = np.ones(m, dtype=np.int64)
-    reps = []
     key = np.hstack([normals, offsets[:, None] / scale])
+    if m * m * key.shape[1] > 4_000_000:
+        return _group_rowwise(key, tol, oriented)
+    same = np.max(np.abs(key[:, None, :] - key[None, :, :]), axis=2) <= tol
+    if oriented:
+        opposite = np.zeros_like(same)
+    else:
+        opposite = np.max(np.abs(key[:, None, :] + key[None, :, :]), axis=2) <= tol
+    match = np.triu(same | opposite, 1)
+    if match.any():
+        for i in range(m):
+            if group[i] != i:
+                continue  # already joined to an earlier representative
+            for j in np.flatnonzero(match[i]):
+                if group[j] == j:
+                    group[j] = i
+                    orientation[j] = 1 if same[i, j] else -1
+    reps, group = np.unique(group, return_inverse=True)
+    return group.astype(np.int64), orientation, reps.astype(np.int64)
+
+
+def _group_rowwise(key: np.ndarray, tol: float, oriented: bool):
+    """Memory-light variant of :func:`group_hyperplanes` for very many hyperplanes."""
+    m = key.shape[0]
+    group = np.arange(m, dtype=np.int64)
+    orientation = np.ones(m, dtype=np.int64)
     for i in range(m):
-        if group[i] >= 0:
+        if group[i] != i:
             continue
-        g = len(reps)
-        reps.append(i)
-        group[i] = g
-        rest = np.flatnonzero(group[i + 1:] < 0) + i + 1
-        if rest.size == 0:
-            continue
+        rest = np.arange(i + 1, m)
+        rest = rest[group[rest] == rest]
         same = np.max(np.abs(key[rest] - key[i]), axis=1) <= tol
-        group[rest[same]] = g
+        group[rest[same]] = i
         if not oriented:
             opposite = ~same & (np.max(np.abs(key[rest] + key[i]), axis=1) <= tol)
-            group[rest[opposite]] = g
+            group[rest[opposite]] = i
             orientation[rest[opposite]] = -1
-    return group, orientation, np.array(reps, dtype=np.int64)
+    reps, group = np.unique(group, return_inverse=True)
+    return group.astype(np.int64), orientation, reps.astype(np.int64)
 
 
 def ball_halves(center: np.ndarray, radius: float, normal: np.ndarray, distance: float):

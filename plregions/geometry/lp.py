@@ -24,7 +24,7 @@ import numpy as np
 from plregions.errors import InvalidDomainError, SolverError, missing_dependency
 
 __all__ = ["BACKENDS", "LPStats", "solve_max_t", "certified_ball", "facet_margin",
-           "recession_cone_is_zero",
+           "recession_cone_is_zero", "BallWorkspace",
            "check_backend"]
 
 BACKENDS = ("daqp", "highs", "cvxpy")
@@ -277,3 +277,78 @@ def recession_cone_is_zero(A: np.ndarray, min_margin: float, backend: str = "daq
             stats.fallbacks += 1
     raise SolverError("no LP backend could decide whether a region is bounded; try "
                       "backend='highs'")
+
+
+class BallWorkspace:
+    """Certified Chebyshev balls of many polyhedra sharing a prefix of rows.
+
+    The polyhedra are ``{x : A0 x <= b0, A1 x <= b1}`` with a fixed prefix ``(A0, b0)``
+    and a few extra rows ``(A1, b1)`` that change from call to call. With the ``"daqp"``
+    backend the LP data live in preallocated buffers, so a call costs the solver's time
+    and little else; other backends (and every unclear answer) go through
+    :func:`certified_ball`.
+
+    Parameters
+    ----------
+    A0 : ndarray of shape (k0, d)
+        Unit-norm rows.
+    b0 : ndarray of shape (k0,)
+    max_extra : int
+        The largest number of extra rows of any call.
+    min_radius, max_radius : float
+        As in :func:`certified_ball`.
+    """
+
+    def __init__(self, A0, b0, max_extra, min_radius, max_radius, backend="daqp",
+                 stats: LPStats | None = None):
+        k0, d = A0.shape
+        n = d + 1
+        cap = k0 + max_extra
+        self.k0, self.d, self.n = k0, d, n
+        self.min_radius, self.max_radius = min_radius, max_radius
+        self.backend, self.stats = backend, stats
+        self.G = np.empty((cap, n))
+        self.G[:k0, :d] = A0
+        self.G[:, d] = 1.0
+        self.h = np.empty(cap)
+        self.h[:k0] = b0
+        self.bu = np.empty(n + cap)
+        self.bu[:d] = np.inf
+        self.bu[d] = max_radius
+        self.bu[n:n + k0] = b0
+        self.bl = np.full(n + cap, -np.inf)
+        self.bl[d] = -max_radius
+        self.sense = np.zeros(n + cap, dtype=np.int32)
+        self.H = np.zeros((n, n))
+        self.f = np.zeros(n)
+        self.f[d] = -1.0
+
+    def ball(self, A1: np.ndarray, b1: np.ndarray):
+        """Certified ball of the polyhedron with extra rows ``A1 x <= b1``, or None."""
+        k0, d, n = self.k0, self.d, self.n
+        k = k0 + A1.shape[0]
+        G, h = self.G, self.h
+        G[k0:k, :d] = A1
+        h[k0:k] = b1
+        if self.backend == "daqp":
+            import daqp
+
+            self.bu[n + k0:n + k] = b1
+            if self.stats is not None:
+                self.stats.calls["daqp"] += 1
+            x, _, flag, _ = daqp.solve(self.H, self.f, G[:k], self.bu[:n + k], self.bl[:n + k],
+                                       self.sense[:n + k], eps_prox=-1, primal_tol=1e-10)
+            if flag == 1:
+                if x[d] <= self.min_radius:
+                    return None
+                center = x[:d]
+                radius = min(float(np.min(h[:k] - G[:k, :d] @ center)), self.max_radius)
+                if radius > self.min_radius:
+                    return center, radius
+            if self.stats is not None:
+                self.stats.fallbacks += 1
+            backend = "highs"
+        else:
+            backend = self.backend
+        return certified_ball(G[:k, :d].copy(), h[:k].copy(), self.min_radius,
+                              self.max_radius, backend, self.stats)
