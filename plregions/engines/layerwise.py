@@ -125,83 +125,84 @@ def _split_by_layer(splitter: _Splitter, parent, layer, W, cz, grad_mag, const_m
     O = offsets[plane_idx[reps]]
     A_P, b_P, x_P, r_P = parent
     ws = splitter.workspace(A_P, b_P, reps.size + 1)
-    # sides[j]: +-1 the cell lies on that side of group j and the row bounds it,
-    # +-2 it lies on that side and the row is redundant, 0 not decided yet.
-    root_sides = np.zeros(reps.size, dtype=np.int8)
+    # Row 2j bounds the positive side of group j (-(n x + o) <= 0), row 2j+1 the negative.
+    table_A = np.empty((2 * reps.size, N.shape[1]))
+    table_A[0::2], table_A[1::2] = -N, N
+    table_b = np.empty(2 * reps.size)
+    table_b[0::2], table_b[1::2] = O, -O
+    rows = (table_A, table_b)
+    # A cell is (x, r, sides, row ids): sides[j] is +-1 when the cell lies on that side of
+    # group j and the row bounds it, +-2 when the row is redundant, 0 when not decided yet.
+    root = (x_P, r_P, np.zeros(reps.size, dtype=np.int8), ())
     first, crossing = None, []
     for j in range(reps.size):
-        parts = _split_cell(ws, N, O, (x_P, r_P, root_sides), j, splitter.min_radius)
+        parts = _split_cell(ws, rows, N, O, root, j, splitter.min_radius)
         if len(parts) == 1:
-            root_sides[j] = parts[0][2][j]
+            root[2][j] = parts[0][2][j]
         else:
             crossing.append(j)
             first = first or parts
     if not crossing:
-        cells = [(x_P, r_P, root_sides)]
+        cells = [root]
     else:
-        cells = [(x, r, _root_merge(sides, root_sides, crossing[0])) for x, r, sides in first]
+        cells = []
+        for x, r, sides, ids in first:
+            merged = root[2].copy()
+            merged[crossing[0]] = sides[crossing[0]]
+            cells.append((x, r, merged, ids))
         for j in crossing[1:]:
             new_cells = []
             for cell in cells:
-                new_cells.extend(_split_cell(ws, N, O, cell, j, splitter.min_radius))
+                new_cells.extend(_split_cell(ws, rows, N, O, cell, j, splitter.min_radius))
             cells = new_cells
     out = []
-    for x, r, sides in cells:
+    for x, r, sides, ids in cells:
         cell_bits = bits.copy()
         cell_bits[plane_idx] = (np.sign(sides[group]) * orient) > 0
-        keep = np.abs(sides) == 1
-        s = np.sign(sides[keep]).astype(float)
-        A = np.concatenate([A_P, -s[:, None] * N[keep]])
-        b = np.concatenate([b_P, s * O[keep]])
+        ids = list(ids)
+        A = np.concatenate([A_P, table_A[ids]])
+        b = np.concatenate([b_P, table_b[ids]])
         out.append(((A, b, x, r), cell_bits))
     return out
 
 
-def _root_merge(sides, root_sides, j):
-    merged = root_sides.copy()
-    merged[j] = sides[j]
-    return merged
-
-
-def _extra_rows(N, O, sides):
-    keep = np.abs(sides) == 1
-    s = np.sign(sides[keep]).astype(float)
-    return -s[:, None] * N[keep], s * O[keep]
-
-
-def _split_cell(ws: BallWorkspace, N, O, cell, j, min_radius):
-    """Split ``cell = (x, r, sides)`` by group ``j``'s hyperplane ``N[j] x + O[j] = 0``.
+def _split_cell(ws: BallWorkspace, rows, N, O, cell, j, min_radius):
+    """Split ``cell = (x, r, sides, row ids)`` by group ``j``'s hyperplane.
 
     Returns one or two cells; a cell that the hyperplane misses is returned with side
-    +-2 (its row is redundant).
+    +-2 (its row is redundant and not added).
     """
-    x, r, sides = cell
+    x, r, sides, ids = cell
+    table_A, table_b = rows
     n, o = N[j], O[j]
     v = float(n @ x + o)
     if abs(v) < r:
         children = []
-        for side, center, rad in ((1, x + n * ((r - v) / 2), (r + v) / 2),
-                                  (-1, x - n * ((r + v) / 2), (r - v) / 2)):
-            new = sides.copy()
-            new[j] = side
+        for side, row, center, rad in ((1, 2 * j, x + n * ((r - v) / 2), (r + v) / 2),
+                                       (-1, 2 * j + 1, x - n * ((r + v) / 2), (r - v) / 2)):
+            new_ids = (*ids, row)
             if rad <= min_radius:
-                A1, b1 = _extra_rows(N, O, new)
-                found = ws.ball(A1, b1)
+                found = ws.ball(table_A[list(new_ids)], table_b[list(new_ids)])
                 if found is None:
                     continue
                 center, rad = found
-            children.append((center, rad, new))
+            new = sides.copy()
+            new[j] = side
+            children.append((center, rad, new, new_ids))
         if len(children) == 1:
-            children[0][2][j] *= 2
+            x1, r1, new, _ = children[0]
+            new[j] *= 2
+            children = [(x1, r1, new, ids)]
         return children
     same = 1 if v > 0 else -1
-    far = sides.copy()
-    far[j] = -same
-    A1, b1 = _extra_rows(N, O, far)
-    found = ws.ball(A1, b1)
+    far_ids = (*ids, 2 * j + (1 if same > 0 else 0))
+    found = ws.ball(table_A[list(far_ids)], table_b[list(far_ids)])
     near = sides.copy()
     if found is None:
         near[j] = 2 * same
-        return [(x, r, near)]
+        return [(x, r, near, ids)]
     near[j] = same
-    return [(x, r, near), (found[0], found[1], far)]
+    far = sides.copy()
+    far[j] = -same
+    near_ids = (*ids, 2 * j + (0 if same > 0 else 1))
+    return [(x, r, near, near_ids), (found[0], found[1], far, far_ids)]
