@@ -211,7 +211,7 @@ def facet_margin(A: np.ndarray, b: np.ndarray, row: int, group: np.ndarray,
     """
     k, d = A.shape
     others = np.ones(k, dtype=bool)
-    others[group] = False
+    others[np.asarray(group, dtype=np.int64)] = False
     G = np.empty((int(others.sum()), d + 1))
     G[:, :d] = A[others]
     G[:, d] = 1.0

@@ -45,29 +45,62 @@ class Adjacency:
     neighbors: np.ndarray
 
 
-def iter_facet_candidates(part, index: int, include_domain: bool = False):
-    """Yield ``(row, group_rows, neighbor_index, flipped_neurons)`` per candidate hyperplane.
+def iter_facet_candidates(part, index: int, include_domain: bool = False, rows=None):
+    """Yield ``(row, group_rows, neighbor_index, flipped_neurons)`` per candidate facet.
 
-    ``neighbor_index`` is -1 for a candidate on the domain's boundary (only yielded with
-    ``include_domain``) and -2 when the pattern across is not a region of the partition.
+    Candidates are the region's hyperplanes whose far pattern is a region of the
+    partition (``neighbor_index >= 0``) and, with ``include_domain``, the domain's own
+    hyperplanes (``neighbor_index = -1``). Each still needs an LP to be confirmed.
     """
     from plregions.partition.partition import group_rows
 
-    rows = part.region_rows(index)
+    net = part.network
+    rows = part.region_rows(index) if rows is None else rows
     pattern = part.activation_pattern(index)
     group, _, reps = group_rows(rows, part.scale, part.tolerance)
-    for g, rep in enumerate(reps):
-        members = np.flatnonzero(group == g)
-        labels = rows.labels[members]
-        if np.any(labels < 0):
+    layer_of = part.neuron_layers
+    if reps.size == group.size:
+        members_of = [(int(r),) for r in reps]
+    else:
+        order = np.argsort(group, kind="stable")
+        cuts = np.searchsorted(group[order], np.arange(1, reps.size))
+        members_of = [tuple(m.tolist()) for m in np.split(order, cuts)]
+    n_neurons = pattern.size
+    first_label = rows.labels[reps]
+    on_domain = np.array([rows.labels[list(m)].min() < 0 for m in members_of]) \
+        if reps.size != group.size else first_label < 0
+    flips = np.zeros((reps.size, n_neurons), dtype=bool)
+    if reps.size == group.size and rows.zero_neurons.size == 0:
+        # Generic case: only a hyperplane's own neuron vanishes on it, so crossing it
+        # flips exactly that neuron (the earlier layers are unchanged).
+        inner = np.flatnonzero(~on_domain)
+        flips[inner, first_label[inner]] = True
+        slow = []
+    else:
+        slow = []
+        for g in np.flatnonzero(~on_domain):
+            labels = rows.labels[list(members_of[g])]
+            if rows.zero_neurons.size == 0 and np.ptp(layer_of[labels]) == 0:
+                flips[g, labels] = True
+            else:
+                slow.append(g)
+    across_all = pattern[None, :] ^ flips
+    for g in slow:
+        labels = rows.labels[list(members_of[g])]
+        vanishing = np.union1d(labels, rows.zero_neurons)
+        across_all[g] = neighbor_pattern(net, pattern, rows.A[reps[g]], vanishing, part.tolerance)
+    keys = np.packbits(across_all, axis=1)
+    lookup = part._index
+    for g in range(reps.size):
+        rep, members = int(reps[g]), members_of[g]
+        if on_domain[g]:
             if include_domain:
+                labels = rows.labels[list(members)]
                 yield rep, members, -1, tuple(int(v) for v in labels[labels >= 0])
             continue
-        vanishing = np.union1d(labels, rows.zero_neurons)
-        across = neighbor_pattern(part.network, pattern, rows.A[rep], vanishing, part.tolerance)
-        j = part.index_of(across)
-        flipped = tuple(int(v) for v in np.flatnonzero(across != pattern))
-        yield rep, members, (j if j >= 0 else -2), flipped
+        j = lookup.get(keys[g].tobytes(), -1)
+        if j >= 0:
+            yield rep, members, j, tuple(np.flatnonzero(across_all[g] != pattern).tolist())
 
 
 def _facet_point(part, rows, rep, members):
@@ -81,28 +114,28 @@ def region_facets(part, index: int):
 
     rows = part.region_rows(index)
     facets = []
-    for rep, members, j, flipped in iter_facet_candidates(part, index, include_domain=True):
-        if j == -2:
-            continue
+    for rep, members, j, flipped in iter_facet_candidates(part, index, True, rows):
         point = _facet_point(part, rows, rep, members)
         if point is not None:
             facets.append(Facet(int(j), flipped, rows.A[rep].copy(), float(rows.b[rep]), point))
     return facets
 
 
-def compute_adjacency(part, pairs_filter=None) -> Adjacency:
+def compute_adjacency(part, pairs_filter=None, regions=None) -> Adjacency:
     """Every facet-adjacent pair of regions.
 
     Parameters
     ----------
     pairs_filter : callable (i, j) -> bool, optional
         Only candidate pairs it accepts are checked (used for linear regions).
+    regions : ndarray of int, optional
+        Only facets of these regions are searched.
     """
     found: dict[tuple[int, int], tuple[int, ...]] = {}
     rejected: set[tuple[int, int, tuple[int, ...]]] = set()
-    for i in range(len(part)):
-        rows = None
-        for rep, members, j, flipped in iter_facet_candidates(part, i):
+    for i in (range(len(part)) if regions is None else regions.tolist()):
+        rows = part.region_rows(i)
+        for rep, members, j, flipped in iter_facet_candidates(part, i, rows=rows):
             if j < 0:
                 continue
             key = (min(i, j), max(i, j))
@@ -110,8 +143,6 @@ def compute_adjacency(part, pairs_filter=None) -> Adjacency:
                 continue
             if pairs_filter is not None and not pairs_filter(i, j):
                 continue
-            if rows is None:
-                rows = part.region_rows(i)
             if _facet_point(part, rows, rep, members) is not None:
                 found[key] = flipped
             else:
@@ -140,6 +171,28 @@ def _maps_equal(A, c, i, j, scale, tol) -> bool:
     return diff <= tol * size
 
 
+def _possible_equal_maps(A, c, scale, tol) -> np.ndarray:
+    """Regions whose output map may equal another region's (a superset, never missing one).
+
+    Maps are projected on a fixed direction; two maps equal within the tolerance have
+    projections within ``tol * size * ||direction||_1`` of each other, so only neighbours in
+    sorted order within that window can be equal.
+    """
+    n = A.shape[0]
+    flat = np.hstack([A.reshape(n, -1) * scale, c.reshape(n, -1)])
+    direction = np.random.default_rng(0).uniform(0.5, 1.0, size=flat.shape[1])
+    proj = flat @ direction
+    size = np.maximum(1.0, np.abs(flat).max(axis=1))
+    window = tol * 2 * size * direction.sum() + 1e-12 * np.abs(proj)
+    order = np.argsort(proj, kind="stable")
+    sp, sw = proj[order], window[order]
+    close = np.diff(sp) <= np.maximum(sw[1:], sw[:-1])
+    partners = np.zeros(n, dtype=bool)
+    partners[order[1:][close]] = True
+    partners[order[:-1][close]] = True
+    return partners
+
+
 def linear_region_labels(part) -> np.ndarray:
     """Linear region of every activation region (union of facet-adjacent equal maps)."""
     n = len(part)
@@ -152,7 +205,10 @@ def linear_region_labels(part) -> np.ndarray:
     if "adjacency" in part.__dict__:
         edges = part.adjacency.edges
     else:
-        edges = compute_adjacency(part, pairs_filter=equal).edges
+        partners = _possible_equal_maps(A, c, part.scale, tol)
+        if not partners.any():
+            return np.arange(n, dtype=np.int64)
+        edges = compute_adjacency(part, pairs_filter=equal, regions=np.flatnonzero(partners)).edges
     parent = np.arange(n)
 
     def root(i):

@@ -191,6 +191,13 @@ class Partition:
         return np.unpackbits(self.patterns, axis=1, count=self.n_neurons).astype(bool)
 
     @cached_property
+    def neuron_layers(self) -> np.ndarray:
+        """ndarray of int, shape (n_neurons,): the hidden layer of each neuron."""
+        net = self.network
+        return np.concatenate([np.full(net.neuron_slice(i).stop - net.neuron_slice(i).start, i)
+                               for i in range(len(net.hidden))] or [np.zeros(0)]).astype(np.int64)
+
+    @cached_property
     def _index(self) -> dict[bytes, int]:
         return {row.tobytes(): i for i, row in enumerate(self.patterns)}
 
