@@ -1,0 +1,417 @@
+"""Property tests of the partition's invariants (STYLE.md habit 10).
+
+Hypothesis draws the structure of small networks (input dimension, widths, activations,
+integer or Gaussian weights, domain) and a seed; the values come from
+``numpy.random.default_rng(seed)``. Points are sampled at random, never on a grid.
+"""
+
+from __future__ import annotations
+
+import os
+from math import comb
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.spatial import ConvexHull, HalfspaceIntersection
+
+import plregions as plr
+
+# PLREGIONS_SLOW=1 (the exhaustive run) tries ten times as many examples.
+SCALE = 10 if os.environ.get("PLREGIONS_SLOW") == "1" else 1
+SETTINGS = settings(derandomize=True, deadline=None, max_examples=20 * SCALE, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+ACTIVATIONS = st.sampled_from(["relu", "relu", "leaky", "leaky_big", "leaky_neg", "prelu",
+                               "mixed", "identity"])
+
+
+def make_activation(kind, width, rng):
+    if kind == "relu":
+        return "relu"
+    if kind == "leaky":
+        return ("leaky_relu", 0.1)
+    if kind == "leaky_big":
+        return ("leaky_relu", 2.5)
+    if kind == "leaky_neg":
+        return ("leaky_relu", -0.7)
+    if kind == "prelu":
+        return ("prelu", rng.choice([0.0, 0.2, 1.0, 3.0, -1.0], size=width))
+    if kind == "mixed":
+        return ("prelu", np.where(rng.random(width) < 0.4, 1.0, 0.0))
+    return "identity"
+
+
+@st.composite
+def cases(draw, max_dim=3, max_width=4, max_depth=2, domains=("none", "box", "polytope")):
+    """(net, domain, spec): a small random network and domain."""
+    d = draw(st.integers(1, max_dim))
+    depth = draw(st.integers(1, max_depth))
+    widths = [draw(st.integers(1, max_width)) for _ in range(depth)]
+    kinds = [draw(ACTIVATIONS) for _ in range(depth)]
+    integer = draw(st.booleans())
+    domain_kind = draw(st.sampled_from(domains))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    sizes = [d, *widths, 2]
+    weights, biases = [], []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        if integer:
+            weights.append(rng.choice([-1.0, 0.0, 1.0, 2.0], size=(n_out, n_in)))
+            biases.append(rng.choice([-1.0, 0.0, 1.0], size=n_out))
+        else:
+            weights.append(rng.normal(size=(n_out, n_in)))
+            biases.append(rng.normal(size=n_out) * 0.5)
+    activations = [make_activation(k, w, rng) for k, w in zip(kinds, widths)]
+    net = plr.from_arrays(weights, biases, activations)
+    domain = make_domain(domain_kind, d, rng)
+    return net, domain, (weights, biases, activations)
+
+
+def make_domain(kind, d, rng):
+    if kind == "none":
+        return None
+    if kind == "box":
+        lower = rng.uniform(-2.0, -0.2, size=d)
+        return plr.Box(lower, rng.uniform(0.2, 2.0, size=d))
+    # A polytope: the box [-1.5, 1.5]^d cut by a few random halfspaces through the margin.
+    normals = rng.normal(size=(3, d))
+    offsets = rng.uniform(0.3, 1.0, size=3) * np.linalg.norm(normals, axis=1)
+    A = np.vstack([np.eye(d), -np.eye(d), normals])
+    b = np.concatenate([np.full(2 * d, 1.5), offsets])
+    return plr.Polytope(A, b)
+
+
+def sample_points(domain, d, rng, n=400):
+    """Random points of the domain (rejection sampling for a polytope)."""
+    if domain is None:
+        return np.vstack([rng.normal(size=(n // 2, d)) * 2.0,
+                          rng.normal(size=(n - n // 2, d)) * 50.0])
+    if isinstance(domain, plr.Box):
+        return rng.uniform(domain.lower, domain.upper, size=(n, d))
+    A, b = domain.halfspaces()
+    X = rng.uniform(-1.5, 1.5, size=(20 * n, d))
+    return X[np.all(X @ A.T < b, axis=1)][:n]
+
+
+def pattern_set(part):
+    return {tuple(bool(v) for v in p) for p in part.activation_patterns}
+
+
+# ----------------------------------------------------------------------------------------
+# Points, patterns, local maps
+# ----------------------------------------------------------------------------------------
+@SETTINGS
+@given(cases(), st.integers(0, 2**32 - 1))
+def test_every_point_lies_in_exactly_one_region(case, seed):
+    net, domain, _ = case
+    part = plr.partition(net, domain)
+    rng = np.random.default_rng(seed)
+    X = sample_points(domain, net.n_in, rng)
+    assert len(pattern_set(part)) == len(part)  # one region per pattern
+    patterns = net.activation_patterns(X)
+    index = np.array([part.index_of(p) for p in patterns])
+    assert np.all(index >= 0), "a random point's pattern is no region's pattern"
+    assert np.array_equal(part.activation_patterns[index], patterns)
+    # net(x) is the region's affine map there, and x lies in the region's closure.
+    Y = net(X)
+    for i in np.unique(index):
+        inside = index == i
+        assert np.allclose(part[i](X[inside]), Y[inside], rtol=1e-9, atol=1e-9)
+        assert np.all(part[i].contains(X[inside]))
+
+
+FIND_BUG = ("BUG: Partition.find returns -1 (and region_at raises 'lies on the boundary') "
+            "at every point where some neuron's pre-activation is identically zero on the "
+            "region (dead neuron, relu(-relu(x))); such a neuron makes no boundary")
+
+
+@pytest.mark.xfail(strict=True, reason=FIND_BUG)
+@SETTINGS
+@given(cases(), st.integers(0, 2**32 - 1))
+def test_find_locates_random_points(case, seed):
+    net, domain, _ = case
+    part = plr.partition(net, domain)
+    X = sample_points(domain, net.n_in, np.random.default_rng(seed))
+    expected = np.array([part.index_of(p) for p in net.activation_patterns(X)])
+    assert np.array_equal(part.find(X), expected)
+
+
+@pytest.mark.xfail(strict=True, reason=FIND_BUG)
+def test_find_with_an_identically_zero_neuron():
+    # Layer 2 computes -relu(x): identically zero for x < 0, so it is inactive there and
+    # the two regions are x < 0 and x > 0.
+    net = plr.from_arrays([[[1.0]], [[-1.0]], [[1.0]]], [[0.0], [0.0], [0.0]])
+    part = plr.partition(net)
+    assert len(part) == 2
+    left = part.index_of([False, False])
+    assert part.find([[-1.0], [1.0]]).tolist() == [left, part.index_of([True, False])]
+    assert plr.region_at(net, [-1.0]).pattern.tolist() == [False, False]
+
+
+@pytest.mark.xfail(strict=True, reason=FIND_BUG)
+def test_find_with_a_dead_neuron():
+    # Neuron 0 has zero weights and zero bias: it is inactive everywhere.
+    net = plr.from_arrays([[[0.0, 0.0], [1.0, 0.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    part = plr.partition(net)
+    assert len(part) == 2
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    assert np.all(part.find(X) >= 0)
+    assert plr.region_at(net, [1.0, 2.0]).pattern.tolist() == [False, True]
+
+
+@SETTINGS
+@given(cases(), st.integers(0, 2**32 - 1))
+def test_interior_points_and_balls(case, seed):
+    net, domain, _ = case
+    part = plr.partition(net, domain)
+    rng = np.random.default_rng(seed)
+    d = net.n_in
+    for region in part:
+        A, b = region.halfspaces
+        x, r = region.interior_point, region.radius
+        slack = (b - A @ x).min(initial=np.inf)
+        assert r > 0
+        assert slack > 0, "interior point not strictly inside its region"
+        assert slack >= r * (1 - 1e-9), "interior ball leaves the region"
+        # Random points of the certified ball share the region's pattern and map.
+        u = rng.normal(size=(20, d))
+        u *= (0.999 * r * rng.random((20, 1)) ** (1 / d)) / np.linalg.norm(u, axis=1,
+                                                                          keepdims=True)
+        X = np.vstack([x, x + u])
+        assert np.all(region.contains(X))
+        pats = net.activation_patterns(X)
+        assert np.all(pats == region.pattern)
+        A_map, c_map = region.local_map
+        assert np.allclose(X @ A_map.T + c_map, net(X), rtol=1e-9, atol=1e-9)
+        assert [part.index_of(p) for p in pats] == [region.index] * len(X)
+
+
+# ----------------------------------------------------------------------------------------
+# Invariance under neuron permutation and positive rescaling
+# ----------------------------------------------------------------------------------------
+def summary(part):
+    return len(part), part.n_linear_regions, plr.region_graph(part).number_of_edges()
+
+
+@SETTINGS
+@given(cases(max_depth=3), st.integers(0, 2**32 - 1))
+def test_permuting_neurons_changes_nothing(case, seed):
+    net, domain, (weights, biases, activations) = case
+    rng = np.random.default_rng(seed)
+    layer = int(rng.integers(len(weights) - 1))
+    perm = rng.permutation(weights[layer].shape[0])
+    W2, b2, act2 = [w.copy() for w in weights], [b.copy() for b in biases], list(activations)
+    W2[layer], b2[layer] = weights[layer][perm], biases[layer][perm]
+    W2[layer + 1] = weights[layer + 1][:, perm]
+    if isinstance(act2[layer], tuple) and act2[layer][0] == "prelu":
+        act2[layer] = ("prelu", np.asarray(act2[layer][1])[perm])
+    net2 = plr.from_arrays(W2, b2, act2)
+    X = sample_points(domain, net.n_in, rng, 50)
+    assert np.allclose(net(X), net2(X))
+    part, part2 = plr.partition(net, domain), plr.partition(net2, domain)
+    assert summary(part) == summary(part2)
+    # Same regions: the pattern (under the original network) of every interior point.
+    assert pattern_set(part) == {tuple(p) for p in
+                                 net.activation_patterns(part2.interior_points).tolist()}
+
+
+@SETTINGS
+@given(cases(max_depth=3), st.integers(0, 2**32 - 1),
+       st.floats(0.01, 100.0, allow_nan=False))
+def test_rescaling_a_neuron_changes_nothing(case, seed, c):
+    net, domain, (weights, biases, activations) = case
+    rng = np.random.default_rng(seed)
+    layer = int(rng.integers(len(weights) - 1))
+    unit = int(rng.integers(weights[layer].shape[0]))
+    W2, b2 = [w.copy() for w in weights], [b.copy() for b in biases]
+    W2[layer][unit] *= c
+    b2[layer][unit] *= c
+    W2[layer + 1][:, unit] /= c
+    net2 = plr.from_arrays(W2, b2, activations)
+    part, part2 = plr.partition(net, domain), plr.partition(net2, domain)
+    assert summary(part) == summary(part2)
+    assert pattern_set(part) == pattern_set(part2)
+
+
+# ----------------------------------------------------------------------------------------
+# LP backends
+# ----------------------------------------------------------------------------------------
+def edge_set(part):
+    """Edges as pairs of patterns (region order may differ between runs)."""
+    patterns = [tuple(bool(v) for v in p) for p in part.activation_patterns]
+    return {frozenset((patterns[i], patterns[j])) for i, j in part.edges.tolist()}
+
+
+@SETTINGS
+@given(cases())
+def test_daqp_and_highs_agree(case):
+    net, domain, _ = case
+    daqp = plr.partition(net, domain, backend="daqp")
+    highs = plr.partition(net, domain, backend="highs")
+    assert len(daqp) == len(highs)
+    assert pattern_set(daqp) == pattern_set(highs)
+    assert edge_set(daqp) == edge_set(highs)
+    assert summary(daqp) == summary(highs)
+    if domain is None:
+        assert daqp.n_bounded_regions == highs.n_bounded_regions
+    assert plr.count_regions(net, domain, backend="highs") == len(daqp)
+
+
+@settings(SETTINGS, max_examples=4 * SCALE)
+@given(cases(max_dim=2, max_width=2, max_depth=2))
+def test_cvxpy_agrees_on_tiny_cases(case):
+    net, domain, _ = case
+    daqp = plr.partition(net, domain, backend="daqp")
+    cvx = plr.partition(net, domain, backend="cvxpy")
+    assert pattern_set(daqp) == pattern_set(cvx)
+    assert edge_set(daqp) == edge_set(cvx)
+    assert summary(daqp) == summary(cvx)
+
+
+@pytest.mark.parametrize("backend", ["daqp", "highs", "cvxpy"])
+@pytest.mark.parametrize("method", ["auto", "brute"])
+def test_every_backend_on_a_known_case(backend, method):
+    """Five lines in general position: 16 regions, 6 bounded, 25 edges, with every backend."""
+    rng = np.random.default_rng(5)
+    W = rng.normal(size=(5, 2))
+    net = plr.from_arrays([W, np.ones((1, 5))], [rng.normal(size=5), [0.0]])
+    part = plr.partition(net, method=method, backend=backend)
+    assert len(part) == 16
+    assert part.n_bounded_regions == 6
+    assert plr.region_graph(part).number_of_edges() == 25
+
+
+# ----------------------------------------------------------------------------------------
+# Counts, graph
+# ----------------------------------------------------------------------------------------
+@SETTINGS
+@given(cases(max_depth=3))
+def test_count_inequalities_and_graph(case):
+    net, domain, _ = case
+    part = plr.partition(net, domain)
+    n = len(part)
+    assert n >= 1
+    assert 1 <= part.n_linear_regions <= n
+    assert part.n_bounded_regions <= n
+    assert plr.count_regions(net, domain) == n
+    graph = plr.region_graph(part)
+    assert sorted(graph.nodes) == list(range(n))
+    assert nx.is_connected(graph), "the region graph of a convex domain is connected"
+    patterns = part.activation_patterns
+    for i, j, data in graph.edges(data=True):
+        assert data["neurons"] == tuple(np.flatnonzero(patterns[i] != patterns[j]).tolist())
+        assert len(data["neurons"]) >= 1
+    # Adjacency arrays: symmetric CSR, degrees sum to 2E.
+    adj = part.adjacency
+    edges = part.edges
+    assert edges.shape == (graph.number_of_edges(), 2)
+    assert np.all(edges[:, 0] < edges[:, 1])
+    assert len({tuple(e) for e in edges.tolist()}) == len(edges)
+    neighbors = {i: set(adj.neighbors[adj.indptr[i]:adj.indptr[i + 1]].tolist())
+                 for i in range(n)}
+    assert all(i in neighbors[j] for i in range(n) for j in neighbors[i])
+    assert sum(len(v) for v in neighbors.values()) == 2 * len(edges)
+    assert sum(dict(graph.degree).values()) == 2 * graph.number_of_edges()
+    assert {tuple(sorted(e)) for e in graph.edges} == {tuple(e) for e in edges.tolist()}
+    # Linear regions: every label class is connected through equal-map edges.
+    labels = part.linear_region_labels
+    assert labels.shape == (n,)
+    assert set(labels.tolist()) == set(range(part.n_linear_regions))
+
+
+@SETTINGS
+@given(cases(max_dim=3, domains=("box", "polytope")))
+def test_region_volumes_sum_to_the_domain(case):
+    """Region volumes (from their halfspaces, by scipy) add up to the domain's volume."""
+    net, domain, _ = case
+    if net.n_in == 1:
+        total = sum(_volume_1d(region) for region in plr.partition(net, domain))
+    else:
+        total = sum(_volume(region) for region in plr.partition(net, domain))
+    if isinstance(domain, plr.Box):
+        expected = domain.volume()
+    else:
+        A, b = domain.halfspaces()
+        x0 = domain.center
+        expected = _volume_of(A, b, x0) if net.n_in > 1 else _volume_1d_of(A, b)
+    assert total == pytest.approx(expected, rel=1e-9)
+
+
+def _volume_1d_of(A, b):
+    hi = min(bi / ai for ai, bi in zip(A[:, 0], b) if ai > 0)
+    lo = max(bi / ai for ai, bi in zip(A[:, 0], b) if ai < 0)
+    return hi - lo
+
+
+def _volume_1d(region):
+    return _volume_1d_of(*region.halfspaces)
+
+
+def _volume_of(A, b, x0):
+    hs = HalfspaceIntersection(np.hstack([A, -b[:, None]]), x0)
+    return ConvexHull(hs.intersections).volume
+
+
+def _volume(region):
+    A, b = region.halfspaces
+    return _volume_of(A, b, region.interior_point)
+
+
+# ----------------------------------------------------------------------------------------
+# Hyperplane arrangements (one hidden layer): Zaslavsky's counts
+# ----------------------------------------------------------------------------------------
+@SETTINGS
+@given(st.integers(1, 4), st.integers(1, 7), st.integers(0, 2**32 - 1),
+       st.sampled_from(["plain", "duplicated", "opposite"]))
+def test_general_position_arrangement(d, n, seed, twist):
+    """n generic hyperplanes in R^d: sum_{k<=d} C(n, k) regions, C(n-1, d) bounded, and
+    n * sum_{k<d} C(n-1, k) facets. Coincident or opposite copies change nothing."""
+    rng = np.random.default_rng(seed)
+    W, b = rng.normal(size=(n, d)), rng.normal(size=n)
+    if twist != "plain":  # append copies of some neurons, scaled by c > 0 or c < 0
+        k = int(rng.integers(1, n + 1))
+        c = rng.uniform(0.2, 3.0, size=k) * (1.0 if twist == "duplicated" else -1.0)
+        W, b = np.vstack([W, c[:, None] * W[:k]]), np.concatenate([b, c * b[:k]])
+    net = plr.from_arrays([W, rng.normal(size=(1, len(b)))], [b, [0.0]])
+    part = plr.partition(net)
+    assert len(part) == sum(comb(n, k) for k in range(d + 1))
+    assert part.n_bounded_regions == comb(n - 1, d)
+    assert plr.region_graph(part).number_of_edges() == n * sum(comb(n - 1, k)
+                                                               for k in range(d))
+    assert plr.count_regions(net) == len(part)
+
+
+@SETTINGS
+@given(st.integers(2, 4), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_central_arrangement(d, n, seed):
+    """n generic hyperplanes through one point of R^d (d >= 2): 2 sum_{k<d} C(n-1, k)
+    regions, none bounded."""
+    rng = np.random.default_rng(seed)
+    W = rng.normal(size=(n, d))
+    center = rng.normal(size=d)
+    net = plr.from_arrays([W, np.ones((1, n))], [-W @ center, [0.0]])
+    part = plr.partition(net)
+    assert len(part) == 2 * sum(comb(n - 1, k) for k in range(d))
+    assert part.n_bounded_regions == 0
+    # Each hyperplane is cut by the n - 1 others into a central arrangement in R^(d-1).
+    edges = n * (2 * sum(comb(n - 2, k) for k in range(d - 1)) if n >= 2 else 1)
+    assert plr.region_graph(part).number_of_edges() == edges
+
+
+@SETTINGS
+@given(st.integers(1, 3), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_linear_regions_of_an_arrangement(d, n, seed):
+    """With output weights zero on k neurons, those hyperplanes make no kink: the linear
+    regions are the regions of the other n - k hyperplanes."""
+    rng = np.random.default_rng(seed)
+    W, b = rng.normal(size=(n, d)), rng.normal(size=n)
+    out = rng.normal(size=(1, n))
+    k = int(rng.integers(0, n + 1))
+    out[0, :k] = 0.0
+    net = plr.from_arrays([W, out], [b, [0.0]])
+    part = plr.partition(net)
+    assert len(part) == sum(comb(n, j) for j in range(d + 1))
+    assert part.n_linear_regions == sum(comb(n - k, j) for j in range(d + 1))
