@@ -1,0 +1,255 @@
+"""Bad input is refused with a message that names what was expected and what arrived.
+
+Every error is a :class:`plregions.PLRegionsError` and also the builtin a caller would
+catch (``ValueError`` for bad input).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import plregions as plr
+from plregions.network import load_npz
+
+RELU_1D = ([[[1.0], [-1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+
+
+def abs_net():
+    return plr.from_arrays(*RELU_1D)
+
+
+def line_net():
+    return plr.from_arrays([[[1.0, 0.0]], [[1.0]]], [[0.0], [0.0]])
+
+
+def wide_net(n):
+    rng = np.random.default_rng(0)
+    return plr.from_arrays([rng.normal(size=(n, 2)), np.ones((1, n))], [rng.normal(size=n), [0.0]])
+
+
+CASES = [
+    # id, call, exception, builtin, message pattern
+    ("weights_do_not_chain",
+     lambda: plr.from_arrays([np.ones((3, 2)), np.ones((1, 4))], [np.zeros(3), [0.0]]),
+     plr.InvalidNetworkError, ValueError,
+     r"layer 1: weight has 4 columns but layer 0 has 3 outputs; consecutive layers must chain"),
+    ("nan_weight",
+     lambda: plr.from_arrays([[[np.nan, 1.0]], [[1.0]]], [[0.0], [0.0]]),
+     plr.InvalidNetworkError, ValueError, r"layer 0: weight: contains NaN or infinite values"),
+    ("inf_bias",
+     lambda: plr.from_arrays([[[1.0, 1.0]], [[1.0]]], [[0.0], [np.inf]]),
+     plr.InvalidNetworkError, ValueError, r"layer 1: bias: contains NaN or infinite values"),
+    ("unknown_activation",
+     lambda: plr.from_arrays(*RELU_1D, ["gelu"]),
+     plr.InvalidNetworkError, ValueError,
+     r"hidden layer 0: unknown activation 'gelu'; expected one of 'relu', 'identity'"),
+    ("unknown_activation_tuple",
+     lambda: plr.from_arrays(*RELU_1D, [("elu", 1.0)]),
+     plr.InvalidNetworkError, ValueError, r"unknown activation \('elu', 1\.0\)"),
+    ("leaky_relu_without_slope",
+     lambda: plr.from_arrays(*RELU_1D, ["leaky_relu"]),
+     plr.InvalidNetworkError, ValueError, r"'leaky_relu' needs its slope"),
+    ("too_many_activations",
+     lambda: plr.from_arrays(*RELU_1D, ["relu", "relu"]),
+     plr.InvalidNetworkError, ValueError, r"got 2 activations for 1 hidden layers"),
+    ("non_finite_slope",
+     lambda: plr.from_arrays(*RELU_1D, [("leaky_relu", np.inf)]),
+     plr.InvalidNetworkError, ValueError, r"hidden layer 0: negative slopes must be finite"),
+    ("empty_network",
+     lambda: plr.from_arrays([], []),
+     plr.InvalidNetworkError, ValueError, r"empty network: give at least one weight matrix"),
+    ("weights_and_biases_differ_in_number",
+     lambda: plr.from_arrays([[[1.0]], [[1.0]]], [[0.0]]),
+     plr.InvalidNetworkError, ValueError, r"got 2 weight matrices but 1 bias vectors"),
+    ("bias_wrong_length",
+     lambda: plr.from_arrays([np.ones((2, 3)), np.ones((1, 2))], [np.zeros(3), [0.0]]),
+     plr.InvalidNetworkError, ValueError,
+     r"layer 0: bias has 3 entries but weight has 2 rows"),
+    ("bias_wrong_2d_shape",
+     lambda: plr.from_arrays([np.ones((2, 3)), np.ones((1, 2))], [np.zeros((2, 2)), [0.0]]),
+     plr.InvalidNetworkError, ValueError, r"layer 0: bias has shape \(2, 2\); expected \(2,\)"),
+    ("weight_not_2d",
+     lambda: plr.from_arrays([np.ones(3), np.ones((1, 3))], [np.zeros(3), [0.0]]),
+     plr.InvalidNetworkError, ValueError, r"layer 0: weight: expected a 2-D array, got shape"),
+    ("weight_not_numeric",
+     lambda: plr.from_arrays([[["a"]], [[1.0]]], [[0.0], [0.0]]),
+     plr.InvalidNetworkError, ValueError, r"layer 0: weight: cannot be read as a float array"),
+    ("zero_width_layer",
+     lambda: plr.from_arrays([np.ones((0, 2)), np.ones((1, 0))], [np.zeros(0), [0.0]]),
+     plr.InvalidNetworkError, ValueError, r"layer 0: weight has shape \(0, 2\)"),
+    ("input_wrong_dimension_batch",
+     lambda: abs_net()(np.ones((4, 3))),
+     plr.InvalidNetworkError, ValueError, r"inputs have 3 columns but the network takes 1"),
+    ("input_wrong_dimension_point",
+     lambda: line_net()(np.ones(3)),
+     plr.InvalidNetworkError, ValueError, r"input has 3 entries but the network takes 2"),
+    ("input_shape_mismatch",
+     lambda: plr.from_arrays([np.ones((2, 6)), np.ones((1, 2))], [np.zeros(2), [0.0]],
+                             input_shape=(2, 2)),
+     plr.InvalidNetworkError, ValueError,
+     r"input_shape \(2, 2\) has 4 entries but the first layer takes 6 inputs"),
+    ("box_lower_above_upper",
+     lambda: plr.Box([0.0, 1.0], [1.0, 0.5]),
+     plr.InvalidDomainError, ValueError,
+     r"Box coordinate 1: .*\(lower > upper\); every coordinate needs lower < upper"),
+    ("box_zero_width",
+     lambda: plr.Box([0.0, 1.0], [0.0, 2.0]),
+     plr.InvalidDomainError, ValueError, r"Box coordinate 0: .*\(zero width\)"),
+    ("box_lengths_differ",
+     lambda: plr.Box([0.0, 0.0], [1.0]),
+     plr.InvalidDomainError, ValueError, r"Box lower has 2 entries but upper has 1"),
+    ("box_nan",
+     lambda: plr.Box([np.nan], [1.0]),
+     plr.InvalidDomainError, ValueError, r"Box lower: contains NaN or infinite values"),
+    ("polytope_empty",
+     lambda: plr.Polytope([[1.0, 0.0], [-1.0, 0.0]], [0.0, -1.0]),
+     plr.InvalidDomainError, ValueError, r"Polytope"),
+    ("polytope_flat",
+     lambda: plr.Polytope([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]],
+                          [0.0, 0.0, 1.0, 1.0]),
+     plr.InvalidDomainError, ValueError, r"Polytope has an empty interior"),
+    ("polytope_zero_row_negative",
+     lambda: plr.Polytope([[0.0, 0.0], [1.0, 0.0]], [-1.0, 1.0]),
+     plr.InvalidDomainError, ValueError,
+     r"Polytope row 0 reads 0 <= b with b < 0: the polytope is empty"),
+    ("polytope_rows_and_b_differ",
+     lambda: plr.Polytope(np.ones((3, 2)), np.ones(2)),
+     plr.InvalidDomainError, ValueError, r"Polytope A has 3 rows but b has 2 entries"),
+    ("polytope_A_not_2d",
+     lambda: plr.Polytope(np.ones(3), np.ones(3)),
+     plr.InvalidDomainError, ValueError, r"Polytope A: expected shape \(m, d\), got \(3,\)"),
+    ("polytope_b_not_1d",
+     lambda: plr.Polytope(np.ones((3, 2)), np.ones((3, 1))),
+     plr.InvalidDomainError, ValueError, r"Polytope b: expected a 1-D array"),
+    ("domain_wrong_dimension_box",
+     lambda: plr.partition(line_net(), plr.Box([0.0], [1.0])),
+     plr.InvalidDomainError, ValueError,
+     r"the domain is 1-dimensional but the network takes 2 inputs"),
+    ("domain_wrong_dimension_polytope",
+     lambda: plr.count_regions(abs_net(), plr.Polytope(np.vstack([np.eye(2), -np.eye(2)]),
+                                                       np.ones(4))),
+     plr.InvalidDomainError, ValueError,
+     r"the domain is 2-dimensional but the network takes 1 inputs"),
+    ("domain_unsupported_type",
+     lambda: plr.partition(abs_net(), [0.0, 1.0]),
+     plr.InvalidDomainError, ValueError, r"unsupported domain list"),
+    ("unknown_method",
+     lambda: plr.partition(abs_net(), method="magic"),
+     plr.InvalidDomainError, ValueError,
+     r"unknown method 'magic'; choose one of auto, layerwise, brute"),
+    ("unknown_backend",
+     lambda: plr.partition(abs_net(), backend="gurobi"),
+     plr.InvalidDomainError, ValueError,
+     r"unknown LP backend 'gurobi'; choose one of daqp, highs, cvxpy"),
+    ("unknown_backend_count",
+     lambda: plr.count_regions(abs_net(), backend="glpk"),
+     plr.InvalidDomainError, ValueError, r"unknown LP backend 'glpk'"),
+    ("not_a_network",
+     lambda: plr.partition([[1.0]]),
+     plr.InvalidNetworkError, ValueError, r"expected a plregions Network, got list"),
+    ("region_at_boundary",
+     lambda: plr.region_at(abs_net(), [0.0]),
+     plr.InvalidDomainError, ValueError,
+     r"point \[0\.0\] lies on the boundary of neuron\(s\) \[0, 1\]"),
+    ("region_at_outside_domain",
+     lambda: plr.region_at(line_net(), [2.0, 0.5], plr.Box([-1.0, -1.0], [1.0, 1.0])),
+     plr.InvalidDomainError, ValueError, r"point \[2\.0, 0\.5\] is not inside the domain"),
+    ("region_at_two_points",
+     lambda: plr.region_at(line_net(), [[1.0, 0.0], [2.0, 0.0]]),
+     plr.InvalidDomainError, ValueError, r"region_at takes one point, got 2"),
+    ("brute_force_too_many_neurons",
+     lambda: plr.partition(wide_net(25), method="brute"),
+     plr.InvalidNetworkError, ValueError,
+     r"takes at most 24 neurons; this network has 25\. Use method='auto'"),
+]
+
+
+@pytest.mark.parametrize("call, exception, builtin, pattern", [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_error(call, exception, builtin, pattern):
+    with pytest.raises(exception, match=pattern) as info:
+        call()
+    assert isinstance(info.value, plr.PLRegionsError)
+    assert isinstance(info.value, builtin)
+
+
+def test_brute_force_limit_is_exact():
+    """24 neurons are still allowed (the brute-force engine only refuses more)."""
+    net = plr.from_arrays([np.vstack([np.eye(2)] * 12), np.ones((1, 24))],
+                          [np.zeros(24), [0.0]])
+    assert net.n_neurons == 24
+    assert plr.count_regions(net, method="brute") == 4
+
+
+@pytest.mark.parametrize("bad", ["missing", "garbage", "no_arrays", "missing_bias"])
+def test_load_npz_errors(tmp_path, bad):
+    path = tmp_path / "net.npz"
+    if bad == "garbage":
+        path.write_bytes(b"not a zip file")
+    elif bad == "no_arrays":
+        np.savez(path, x=np.ones(3))
+    elif bad == "missing_bias":
+        np.savez(path, W0=np.ones((2, 1)), b0=np.zeros(2), W1=np.ones((1, 2)))
+    pattern = {"missing": "cannot be read as a .npz network",
+               "garbage": "cannot be read as a .npz network",
+               "no_arrays": "no arrays named W0, b0, W1, b1",
+               "missing_bias": r"missing bias arrays \['b1'\]"}[bad]
+    with pytest.raises(plr.InvalidNetworkError, match=pattern) as info:
+        load_npz(path)
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: load_npz on a file holding an object (pickled) "
+                   "array lets numpy's raw ValueError ('Object arrays cannot be loaded when "
+                   "allow_pickle=False') escape instead of an InvalidNetworkError")
+def test_load_npz_refuses_pickles(tmp_path):
+    path = tmp_path / "net.npz"
+    np.savez(path, W0=np.array([{"evil": 1}], dtype=object), b0=np.zeros(1))
+    with pytest.raises(plr.InvalidNetworkError):
+        load_npz(path)
+
+
+PRELU_BUG = ("BUG: from_arrays with ('prelu', alphas) of the wrong length (or not 1-D) raises "
+             "numpy's raw ValueError from np.broadcast_to before its own check runs")
+
+
+@pytest.mark.xfail(strict=True, reason=PRELU_BUG)
+def test_prelu_slopes_of_wrong_length():
+    with pytest.raises(plr.InvalidNetworkError,
+                       match=r"hidden layer 0: 3 PReLU slopes for 2 units"):
+        plr.from_arrays(*RELU_1D, [("prelu", [0.1, 0.2, 0.3])])
+
+
+@pytest.mark.xfail(strict=True, reason=PRELU_BUG)
+def test_prelu_slopes_not_1d():
+    with pytest.raises(plr.InvalidNetworkError, match=r"hidden layer 0: .*slope"):
+        plr.from_arrays(*RELU_1D, [("prelu", [[0.1, 0.2]])])
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: ('leaky_relu', 'abc') raises numpy's raw "
+                   "ValueError (could not convert string to float), not InvalidNetworkError")
+def test_leaky_relu_slope_not_a_number():
+    with pytest.raises(plr.InvalidNetworkError, match=r"hidden layer 0: .*slope"):
+        plr.from_arrays(*RELU_1D, [("leaky_relu", "abc")])
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: Tolerance(radius=-1) raises a plain ValueError "
+                   "that is not a PLRegionsError (STYLE.md habit 4: one base exception)")
+def test_bad_tolerance():
+    with pytest.raises(ValueError, match=r"Tolerance\.radius = -1") as info:
+        plr.Tolerance(radius=-1)
+    assert isinstance(info.value, plr.PLRegionsError)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: the Box error message prints numpy reprs "
+                   "('lower = np.float64(1.0), upper = np.float64(0.5)') under numpy 2")
+def test_box_message_prints_plain_numbers():
+    with pytest.raises(plr.InvalidDomainError,
+                       match=r"Box coordinate 1: lower = 1\.0, upper = 0\.5 \(lower > upper\)"):
+        plr.Box([0.0, 1.0], [1.0, 0.5])
+
+
+def test_tolerance_of_wrong_type():
+    with pytest.raises(plr.PLRegionsError, match="tolerance must be a plregions.Tolerance"):
+        plr.partition(abs_net(), tolerance=1e-9)
