@@ -1,0 +1,521 @@
+"""Converters from PyTorch modules, functions and tensor methods to affine steps and
+piecewise-linear activations.
+
+Three registries, filled on first use (torch is imported only then): modules by class,
+functions by identity (``torch.relu`` and ``torch.nn.functional.relu`` are different
+objects) and tensor methods by name. A converter takes the operation's arguments as the
+model passes them, with every input-dependent tensor replaced by an
+:class:`~plregions.importers.affine.AffineTensor` and every constant tensor left as is, and
+returns the result. Activation converters return an
+:class:`~plregions.importers.program.ActivationOutput`.
+
+Convolutions and poolings are applied by pushing the columns of the affine coefficients
+(one sample per column, float64) through the torch operation itself, without its bias:
+the result is the operation's dense matrix times the coefficients, with torch's own
+semantics for stride, padding, dilation, groups, ``ceil_mode`` and ``count_include_pad``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from plregions.errors import InvalidNetworkError
+from plregions.importers import affine as aff
+from plregions.importers.affine import AffineTensor
+from plregions.importers.program import ActivationOutput
+
+__all__ = ["TorchConverter", "registries", "VAR"]
+
+
+class _Var:
+    """Stands for an input-dependent tensor in static checks."""
+
+    def __repr__(self) -> str:
+        return "<input-dependent tensor>"
+
+
+VAR = _Var()
+
+
+@dataclass(frozen=True)
+class TorchConverter:
+    """How one module class, function or method is converted.
+
+    Attributes
+    ----------
+    fn : callable
+        ``fn(*args, **kwargs)`` (modules: ``fn(module, *args, **kwargs)``).
+    activation : bool
+        Whether it is a piecewise-linear activation.
+    check : callable, optional
+        ``check(*args, **kwargs)`` (modules: with the module first) on the arguments with
+        input-dependent tensors replaced by :data:`VAR`; returns why the call cannot be
+        converted, or None.
+    """
+
+    fn: Callable
+    activation: bool = False
+    check: Callable | None = None
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def _t64(value):
+    """A constant as a float64 torch tensor."""
+    torch = _torch()
+    if isinstance(value, torch.Tensor):
+        return value.detach().to(dtype=torch.float64, device="cpu")
+    return torch.as_tensor(np.asarray(value, dtype=np.float64))
+
+
+def _push(x: AffineTensor, fn: Callable, what: str) -> AffineTensor:
+    """Apply a *linear* torch function of a batch to every column of ``x``'s coefficients."""
+    if x.ndim == 0 or x.shape[0] != 1:
+        raise InvalidNetworkError(f"{what}: expected a batch of one sample, got shape {x.shape}")
+    torch = _torch()
+    cols = np.ascontiguousarray(np.moveaxis(x.coef, -1, 0)[:, 0])      # (K, *sample)
+    with torch.no_grad():
+        out = fn(torch.from_numpy(cols)).numpy()
+    return AffineTensor(np.moveaxis(out[:, None], 0, -1))
+
+
+def _add_channel_bias(x: AffineTensor, bias) -> AffineTensor:
+    if bias is None:
+        return x
+    coef = x.coef.copy()
+    coef[..., -1] += aff.as_constant(bias).reshape(-1, *([1] * (x.ndim - 2)))
+    return AffineTensor(coef)
+
+
+def _identity(x, *args, **kwargs):
+    return x
+
+
+def _dims(args) -> tuple[int, ...]:
+    """``view(2, 3)``, ``view((2, 3))`` and ``view(torch.Size([2, 3]))`` alike."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    return tuple(int(a) for a in args)
+
+
+def _slopes_per_channel(x: AffineTensor, weight, what: str) -> np.ndarray:
+    w = aff.as_constant(weight).ravel()
+    if w.size == 1:
+        return np.full(x.shape, float(w[0]))
+    if x.ndim < 2 or x.shape[1] != w.size:
+        raise InvalidNetworkError(
+            f"{what}: {w.size} PReLU slopes need a tensor with {w.size} channels on axis 1, "
+            f"got shape {x.shape}"
+        )
+    return np.broadcast_to(w.reshape(-1, *([1] * (x.ndim - 2))), x.shape)
+
+
+# -- activations -----------------------------------------------------------------------------
+
+def _relu(input, inplace=False):
+    return ActivationOutput(input, np.zeros(input.shape), "relu")
+
+
+def _leaky_relu(input, negative_slope=0.01, inplace=False):
+    return ActivationOutput(input, np.full(input.shape, float(negative_slope)), "leaky_relu")
+
+
+def _prelu(input, weight):
+    return ActivationOutput(input, _slopes_per_channel(input, weight, "prelu"), "prelu")
+
+
+def _relu_module(m, input):
+    return _relu(input)
+
+
+def _leaky_relu_module(m, input):
+    return _leaky_relu(input, m.negative_slope)
+
+
+def _prelu_module(m, input):
+    return _prelu(input, m.weight)
+
+
+# -- affine modules --------------------------------------------------------------------------
+
+def _linear(input, weight, bias=None):
+    return aff.linear(input, weight, bias)
+
+
+def _linear_module(m, input):
+    return aff.linear(input, m.weight, m.bias, what="Linear")
+
+
+def _conv_module(m, input):
+    torch = _torch()
+    F = torch.nn.functional
+    conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[m.weight.dim() - 2]
+    w = _t64(m.weight)
+    if m.padding_mode == "zeros":
+        def fn(cols):
+            return conv(cols, w, None, m.stride, m.padding, m.dilation, m.groups)
+    else:
+        pad = m._reversed_padding_repeated_twice
+
+        def fn(cols):
+            return conv(F.pad(cols, pad, mode=m.padding_mode), w, None, m.stride, 0,
+                        m.dilation, m.groups)
+    return _add_channel_bias(_push(input, fn, type(m).__name__), m.bias)
+
+
+def _conv_function(conv):
+    def convert(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        w = _t64(weight)
+        out = _push(input, lambda cols: conv(cols, w, None, stride, padding, dilation, groups),
+                    conv.__name__)
+        return _add_channel_bias(out, bias)
+    return convert
+
+
+def _pushed_function(fn):
+    """A linear torch function whose extra arguments are all constants (pooling)."""
+    def convert(input, *args, **kwargs):
+        return _push(input, lambda cols: fn(cols, *args, **kwargs), fn.__name__)
+    return convert
+
+
+def _pushed_module(m, input):
+    """A linear parameter-free torch module (pooling): apply it to the columns."""
+    return _push(input, m, type(m).__name__)
+
+
+def _batch_norm_fold(input, running_mean, running_var, weight, bias, eps, what):
+    mean, var = aff.as_constant(running_mean), aff.as_constant(running_var)
+    scale = 1.0 / np.sqrt(var + eps)
+    if weight is not None:
+        scale = scale * aff.as_constant(weight)
+    shift = -mean * scale
+    if bias is not None:
+        shift = shift + aff.as_constant(bias)
+    return aff.scale_shift_channels(input, scale, shift, axis=1, what=what)
+
+
+def _batch_norm_module(m, input):
+    return _batch_norm_fold(input, m.running_mean, m.running_var, m.weight, m.bias, m.eps,
+                            type(m).__name__)
+
+
+def _batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+                momentum=0.1, eps=1e-05):
+    return _batch_norm_fold(input, running_mean, running_var, weight, bias, eps, "batch_norm")
+
+
+def _flatten(input, start_dim=0, end_dim=-1):
+    nd = input.ndim
+    if nd == 0:
+        return aff.reshape(input, (1,))
+    s, e = start_dim % nd, end_dim % nd
+    shape = input.shape
+    return aff.reshape(input, (*shape[:s], int(np.prod(shape[s:e + 1])), *shape[e + 1:]),
+                       what="flatten")
+
+
+def _flatten_module(m, input):
+    return _flatten(input, m.start_dim, m.end_dim)
+
+
+def _unflatten(input, dim, sizes):
+    d = dim % input.ndim
+    sizes = tuple(int(s) for s in sizes)
+    return aff.reshape(input, (*input.shape[:d], *sizes, *input.shape[d + 1:]),
+                       what="unflatten")
+
+
+def _unflatten_module(m, input):
+    return _unflatten(input, m.dim, m.unflattened_size)
+
+
+# -- arithmetic and shapes -------------------------------------------------------------------
+
+def _is_var(value) -> bool:
+    return isinstance(value, (AffineTensor, _Var))
+
+
+def _add(input, other, *, alpha=1):
+    if alpha != 1:
+        other = aff.multiply(other, alpha) if isinstance(other, AffineTensor) else (
+            aff.as_constant(other) * alpha)
+    return aff.add(input, other)
+
+
+def _sub(input, other, *, alpha=1):
+    if alpha != 1:
+        other = aff.multiply(other, alpha) if isinstance(other, AffineTensor) else (
+            aff.as_constant(other) * alpha)
+    return aff.subtract(input, other)
+
+
+def _rsub(input, other, *, alpha=1):
+    return _sub(other, input, alpha=alpha)
+
+
+def _mul(input, other):
+    return aff.multiply(input, other)
+
+
+def _div(input, other, *, rounding_mode=None):
+    return aff.divide(input, other)
+
+
+def _check_mul(input, other, *args, **kwargs):
+    if _is_var(input) and _is_var(other):
+        return "multiplies two input-dependent tensors (not piecewise linear)"
+    return None
+
+
+def _check_div(input, other, *args, rounding_mode=None, **kwargs):
+    if _is_var(other):
+        return "divides by an input-dependent tensor (not piecewise linear)"
+    if rounding_mode is not None:
+        return f"divides with rounding_mode={rounding_mode!r} (not piecewise linear)"
+    return None
+
+
+def _check_matmul(input, other, *args, **kwargs):
+    if _is_var(input) and _is_var(other):
+        return "multiplies two input-dependent tensors (not piecewise linear)"
+    return None
+
+
+def _neg(input):
+    return aff.negate(input)
+
+
+def _matmul(input, other):
+    return aff.matmul(input, other)
+
+
+def _getitem(obj, key):
+    if isinstance(obj, AffineTensor):
+        return aff.index(obj, key)
+    return operator.getitem(obj, key)
+
+
+def _getattr(obj, name, *default):
+    if isinstance(obj, AffineTensor):
+        if name == "shape":
+            return _torch().Size(obj.shape)
+        if name == "ndim":
+            return obj.ndim
+        if name in ("T", "mT"):
+            perm = list(range(obj.ndim))
+            if name == "T":
+                perm.reverse()
+            else:
+                perm[-2:] = perm[-1], perm[-2]
+            return aff.transpose(obj, perm)
+    return builtins.getattr(obj, name, *default)
+
+
+def _check_getattr(obj, name, *default):
+    if _is_var(obj) and name not in ("shape", "ndim", "T", "mT"):
+        return f"reads the attribute {name!r} of an input-dependent tensor"
+    return None
+
+
+def _cat(tensors, dim=0):
+    return aff.concatenate(list(tensors), dim)
+
+
+def _reshape(input, *shape):
+    return aff.reshape(input, _dims(shape))
+
+
+def _transpose(input, dim0, dim1):
+    perm = list(range(input.ndim))
+    d0, d1 = dim0 % input.ndim, dim1 % input.ndim
+    perm[d0], perm[d1] = perm[d1], perm[d0]
+    return aff.transpose(input, perm)
+
+
+def _permute(input, *dims):
+    return aff.transpose(input, _dims(dims))
+
+
+def _t(input):
+    return aff.transpose(input) if input.ndim == 2 else input
+
+
+def _squeeze(input, dim=None):
+    shape = input.shape
+    if dim is None:
+        axes = [i for i, n in enumerate(shape) if n == 1]
+    else:
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        axes = [d % input.ndim for d in dims if shape[d % input.ndim] == 1]
+    return aff.reshape(input, tuple(n for i, n in enumerate(shape) if i not in axes))
+
+
+def _unsqueeze(input, dim):
+    d = dim % (input.ndim + 1)
+    return aff.reshape(input, (*input.shape[:d], 1, *input.shape[d:]))
+
+
+def _reduction(mean):
+    def convert(input, dim=None, keepdim=False, *, dtype=None):
+        return aff.reduce(input, dim, keepdim, mean)
+    return convert
+
+
+def _size(input, dim=None):
+    return _torch().Size(input.shape) if dim is None else input.shape[dim]
+
+
+def _ndim(input):
+    return input.ndim
+
+
+def _pad(input, pad, mode="constant", value=None):
+    torch = _torch()
+    if mode == "constant" and value not in (None, 0, 0.0):
+        raise InvalidNetworkError(f"pad: constant padding with value {value} is not supported")
+    return _push(input, lambda cols: torch.nn.functional.pad(cols, pad, mode=mode),
+                 "pad")
+
+
+def _check_dropout(input, p=0.5, training=True, inplace=False):
+    if training and p != 0:
+        return ("applies dropout with training=True, which is random; pass "
+                "training=self.training and call model.eval()")
+    return None
+
+
+def _dropout(input, p=0.5, training=True, inplace=False):
+    return input
+
+
+def _check_batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+                      *args, **kwargs):
+    if training or running_mean is None or running_var is None:
+        return ("normalises with the statistics of the batch (training=True or no running "
+                "statistics); it is not a function of one input")
+    return None
+
+
+def _check_batch_norm_module(m, *args, **kwargs):
+    if m.running_mean is None or m.running_var is None:
+        return ("has track_running_stats=False, so it normalises with the statistics of the "
+                "batch even in eval mode; it is not a function of one input")
+    return None
+
+
+def _check_pad(input, pad, mode="constant", value=None):
+    if mode == "constant" and value not in (None, 0, 0.0):
+        return f"pads with the constant {value} (only zero padding is supported)"
+    return None
+
+
+def _check_module_padding(m, *args, **kwargs):
+    if m.padding_mode != "zeros" and isinstance(m.padding, str):
+        return f"combines padding={m.padding!r} with padding_mode={m.padding_mode!r}"
+    return None
+
+
+# -- registries ------------------------------------------------------------------------------
+
+@functools.cache
+def registries() -> tuple[dict, dict, dict]:
+    """The module, function and method registries: ``(modules, functions, methods)``."""
+    torch = _torch()
+    nn, F = torch.nn, torch.nn.functional
+    C = TorchConverter
+    modules = {
+        nn.Linear: C(_linear_module),
+        nn.ReLU: C(_relu_module, activation=True),
+        nn.LeakyReLU: C(_leaky_relu_module, activation=True),
+        nn.PReLU: C(_prelu_module, activation=True),
+        nn.Identity: C(lambda m, x: x),
+        nn.Flatten: C(_flatten_module),
+        nn.Unflatten: C(_unflatten_module),
+        nn.Conv1d: C(_conv_module, check=_check_module_padding),
+        nn.Conv2d: C(_conv_module, check=_check_module_padding),
+        nn.AvgPool1d: C(_pushed_module),
+        nn.AvgPool2d: C(_pushed_module),
+        nn.AdaptiveAvgPool1d: C(_pushed_module),
+        nn.AdaptiveAvgPool2d: C(_pushed_module),
+        nn.ZeroPad1d: C(_pushed_module),
+        nn.ZeroPad2d: C(_pushed_module),
+        nn.BatchNorm1d: C(_batch_norm_module, check=_check_batch_norm_module),
+        nn.BatchNorm2d: C(_batch_norm_module, check=_check_batch_norm_module),
+    }
+    for cls in (nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Dropout3d, nn.AlphaDropout,
+                nn.FeatureAlphaDropout):
+        modules[cls] = C(lambda m, x: x)
+
+    functions = {}
+
+    def put(fns, conv):
+        for fn in fns:
+            functions[fn] = conv
+
+    put([F.relu, torch.relu, torch.relu_, F.relu_], C(_relu, activation=True))
+    put([F.leaky_relu, F.leaky_relu_], C(_leaky_relu, activation=True))
+    put([F.prelu, torch.prelu], C(_prelu, activation=True))
+    put([F.linear], C(_linear))
+    put([F.conv1d], C(_conv_function(F.conv1d)))
+    put([F.conv2d], C(_conv_function(F.conv2d)))
+    for fn in (F.avg_pool1d, F.avg_pool2d, F.adaptive_avg_pool1d, F.adaptive_avg_pool2d):
+        put([fn], C(_pushed_function(fn)))
+    put([F.pad], C(_pad, check=_check_pad))
+    put([F.dropout, F.dropout1d, F.dropout2d, F.dropout3d, F.alpha_dropout,
+         F.feature_alpha_dropout], C(_dropout, check=_check_dropout))
+    put([torch.dropout], C(_dropout, check=_check_dropout))
+    put([F.batch_norm], C(_batch_norm, check=_check_batch_norm))
+    put([operator.add, torch.add], C(_add))
+    put([operator.sub, torch.sub, torch.subtract], C(_sub))
+    put([torch.rsub], C(_rsub))
+    put([operator.mul, torch.mul, torch.multiply], C(_mul, check=_check_mul))
+    put([operator.truediv, torch.div, torch.divide, torch.true_divide],
+        C(_div, check=_check_div))
+    put([operator.neg, torch.neg, torch.negative], C(_neg))
+    put([operator.pos], C(_identity))
+    put([operator.matmul, torch.matmul, torch.mm], C(_matmul, check=_check_matmul))
+    put([operator.getitem], C(_getitem))
+    put([builtins.getattr], C(_getattr, check=_check_getattr))
+    put([torch.cat, torch.concat, torch.concatenate], C(_cat))
+    put([torch.flatten], C(_flatten))
+    put([torch.unflatten], C(_unflatten))
+    put([torch.reshape], C(_reshape))
+    put([torch.transpose, torch.swapaxes], C(_transpose))
+    put([torch.permute], C(_permute))
+    put([torch.t], C(_t))
+    put([torch.squeeze], C(_squeeze))
+    put([torch.unsqueeze], C(_unsqueeze))
+    put([torch.mean], C(_reduction(mean=True)))
+    put([torch.sum], C(_reduction(mean=False)))
+
+    methods = {
+        "relu": C(_relu, activation=True),
+        "relu_": C(_relu, activation=True),
+        "view": C(_reshape), "reshape": C(_reshape),
+        "flatten": C(_flatten), "unflatten": C(_unflatten),
+        "permute": C(_permute), "transpose": C(_transpose), "t": C(_t),
+        "contiguous": C(_identity), "clone": C(_identity), "detach": C(_identity),
+        "size": C(_size), "dim": C(_ndim),
+        "add": C(_add), "add_": C(_add),
+        "sub": C(_sub), "sub_": C(_sub),
+        "mul": C(_mul, check=_check_mul), "mul_": C(_mul, check=_check_mul),
+        "div": C(_div, check=_check_div), "div_": C(_div, check=_check_div),
+        "neg": C(_neg),
+        "matmul": C(_matmul, check=_check_matmul),
+        "mean": C(_reduction(mean=True)), "sum": C(_reduction(mean=False)),
+        "squeeze": C(_squeeze), "unsqueeze": C(_unsqueeze),
+    }
+    return modules, functions, methods
