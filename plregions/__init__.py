@@ -3,7 +3,12 @@
 The whole public API is re-exported here.
 """
 
+from plregions.analysis.bounds import (RegionBounds, characteristic_polynomial,
+                                       general_position_bound, montufar_bound, region_bounds,
+                                       serra_bound, zaslavsky_bounded_count, zaslavsky_count)
 from plregions.analysis.graph import region_graph
+from plregions.analysis.stats import (RegionReport, always_active_neurons, analyze, dead_neurons,
+                                      mean_active_fraction, occupied_regions)
 from plregions.errors import (InvalidDomainError, InvalidNetworkError, MissingDependencyError,
                               PLRegionsError, SolverError, UnsupportedLayerError)
 from plregions.geometry import Box, Polytope, Tolerance
@@ -18,5 +23,9 @@ __all__ = [
     "MissingDependencyError", "Network", "PLRegionsError", "Partition", "Polytope", "Region",
     "SolverError", "Tolerance", "UnsupportedLayerError", "count_regions", "from_arrays",
     "partition", "region_at", "region_graph", "save_network",
+    "RegionBounds", "RegionReport", "always_active_neurons", "analyze",
+    "characteristic_polynomial", "dead_neurons", "general_position_bound",
+    "mean_active_fraction", "montufar_bound", "occupied_regions", "region_bounds",
+    "serra_bound", "zaslavsky_bounded_count", "zaslavsky_count",
     "from_onnx", "from_sklearn", "from_torch", "load_network",
 ]
