@@ -415,3 +415,17 @@ def test_linear_regions_of_an_arrangement(d, n, seed):
     part = plr.partition(net)
     assert len(part) == sum(comb(n, j) for j in range(d + 1))
     assert part.n_linear_regions == sum(comb(n - k, j) for j in range(d + 1))
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: Polytope accepts an unbounded polyhedron (here "
+                   "the half-plane x0 <= 1) and Partition.is_bounded then reports every region "
+                   "of it as bounded")
+def test_unbounded_polytope_domain():
+    net = plr.from_arrays([[[1.0, 0.0]], [[1.0]]], [[0.0], [0.0]])
+    try:
+        half_plane = plr.Polytope([[1.0, 0.0]], [1.0])
+    except plr.InvalidDomainError:
+        return  # refusing an unbounded "polytope" is a correct answer too
+    part = plr.partition(net, half_plane)
+    assert len(part) == 2  # 0 < x0 < 1 and x0 < 0, both unbounded in x1
+    assert part.n_bounded_regions == 0
