@@ -9,6 +9,7 @@ from plregions.analysis.bounds import (RegionBounds, characteristic_polynomial,
 from plregions.analysis.graph import region_graph
 from plregions.analysis.stats import (RegionReport, always_active_neurons, analyze, dead_neurons,
                                       mean_active_fraction, occupied_regions)
+from plregions.datasets import default_network, load_iris
 from plregions.errors import (InvalidDomainError, InvalidNetworkError, MissingDependencyError,
                               PLRegionsError, SolverError, UnsupportedLayerError)
 from plregions.geometry import Box, Polytope, Tolerance
@@ -28,4 +29,5 @@ __all__ = [
     "mean_active_fraction", "montufar_bound", "occupied_regions", "region_bounds",
     "serra_bound", "zaslavsky_bounded_count", "zaslavsky_count",
     "from_onnx", "from_sklearn", "from_torch", "load_network",
+    "default_network", "load_iris",
 ]

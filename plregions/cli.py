@@ -1,0 +1,287 @@
+"""The ``plregions`` command line.
+
+It parses arguments, calls the public API of :mod:`plregions` and prints what came back;
+errors of plregions and missing files become one line on stderr and exit code 1
+(argument errors: exit code 2, from argparse).
+
+Commands
+--------
+``plregions analyze [MODEL] [--box LO HI | --lower L.. --upper U..] [--json]``
+    Without MODEL: the bundled network trained on Fisher's Iris data, analysed in all of
+    R^4 and in the bounding box of the 150 flowers, with the training points.
+``plregions count MODEL [--box LO HI | --lower L.. --upper U..] [--json]``
+    Activation, linear and (in R^d) bounded regions of a saved network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import plregions as plr
+
+__all__ = ["main"]
+
+EXIT_ERROR = 1
+
+BOX_HELP = """\
+domain: all of R^d unless a box is given, either as
+  --box LO HI                      the cube [LO, HI]^d, or
+  --lower L1 .. Ld --upper U1 .. Ud  one bound per coordinate (a single number is
+                                   used for every coordinate)"""
+
+
+def _add_domain_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("domain", BOX_HELP)
+    group.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"),
+                       help="the box [LO, HI]^d")
+    group.add_argument("--lower", nargs="+", type=float, metavar="L",
+                       help="lower bounds: one number, or one per input coordinate")
+    group.add_argument("--upper", nargs="+", type=float, metavar="U",
+                       help="upper bounds: one number, or one per input coordinate")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object instead of text")
+    parser.add_argument("--backend", choices=("daqp", "highs", "cvxpy"), default="daqp",
+                        help="LP solver (default: daqp); every backend gives the same counts")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="plregions",
+        description="Exact polyhedral regions of piecewise-linear (ReLU-family) networks.",
+    )
+    parser.add_argument("--version", action="version", version=f"plregions {plr.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    analyze = commands.add_parser(
+        "analyze", help="count and describe the regions of a network",
+        description="Count and describe the activation and linear regions of a network in "
+                    "all of R^d and, with a box, in the box. Without MODEL: the bundled "
+                    "network trained on Fisher's Iris data, in R^4 and in the bounding box "
+                    "of the 150 flowers.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    analyze.add_argument("model", nargs="?", metavar="MODEL",
+                         help="a network file (.npz, .onnx, .pt); default: the bundled "
+                              "Iris network")
+    _add_domain_arguments(analyze)
+    analyze.set_defaults(run=_analyze, subparser=analyze)
+    count = commands.add_parser(
+        "count", help="count the regions of a network",
+        description="Count the activation regions and linear regions of a network in all "
+                    "of R^d (with its bounded regions) or in a box.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    count.add_argument("model", metavar="MODEL", help="a network file (.npz, .onnx, .pt)")
+    _add_domain_arguments(count)
+    count.add_argument("--activation-only", action="store_true",
+                       help="count activation regions only, streaming them (memory-light; "
+                            "no linear or bounded regions)")
+    count.set_defaults(run=_count, subparser=count)
+    return parser
+
+
+def _box(args, parser: argparse.ArgumentParser, n_in: int) -> plr.Box | None:
+    """The box the arguments describe (None for all of R^d)."""
+    if args.box is not None:
+        if args.lower is not None or args.upper is not None:
+            parser.error("give either --box LO HI or --lower/--upper, not both")
+        lower, upper = [args.box[0]], [args.box[1]]
+    elif args.lower is None and args.upper is None:
+        return None
+    elif args.lower is None or args.upper is None:
+        parser.error("--lower and --upper go together; give both (or --box LO HI)")
+    else:
+        lower, upper = args.lower, args.upper
+    # one number stands for every coordinate; other lengths are checked by the library
+    return plr.Box(lower * n_in if len(lower) == 1 else lower,
+                   upper * n_in if len(upper) == 1 else upper)
+
+
+def _interval_list(lower, upper) -> str:
+    return " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in zip(lower, upper))
+
+
+def _neurons(addresses) -> str:
+    if not addresses:
+        return "none"
+    return f"{len(addresses)}: " + ", ".join(f"({layer}, {unit})" for layer, unit in addresses)
+
+
+def _report_text(report: plr.RegionReport, title: str, box_name: str,
+                 points_name: str) -> str:
+    d = report.n_in
+    out = [title,
+           f"  architecture {report.architecture}, hidden activations "
+           f"{', '.join(report.activations) or 'none'}; {report.n_neurons} neurons; "
+           f"input dimension {d}"]
+    if report.box_lower is not None:
+        out.append(f"  {box_name}: {_interval_list(report.box_lower, report.box_upper)}")
+    out.append("")
+    whole = f"all of R^{d}"
+    if report.box_lower is not None:
+        out += [f"  {'':28}{whole:>14}{box_name:>24}",
+                f"  {'activation regions':28}{report.n_regions:>14}{report.n_regions_box:>24}",
+                f"  {'linear regions':28}{report.n_linear_regions:>14}"
+                f"{report.n_linear_regions_box:>24}",
+                f"  {'bounded activation regions':28}{report.n_bounded_regions:>14}{'-':>24}"]
+    else:
+        out += [f"  {'':28}{whole:>14}",
+                f"  {'activation regions':28}{report.n_regions:>14}",
+                f"  {'linear regions':28}{report.n_linear_regions:>14}",
+                f"  {'bounded activation regions':28}{report.n_bounded_regions:>14}"]
+    if report.n_points is not None:
+        out += ["",
+                f"{points_name}: {report.n_points}, lying in",
+                f"  {report.n_occupied_regions} of the {report.n_regions} activation regions "
+                f"of R^{d}",
+                f"  {report.n_occupied_linear_regions} of the {report.n_linear_regions} "
+                f"linear regions of R^{d}",
+                f"  ({report.n_points_on_boundary} on a region boundary, in none)"]
+    where = f"the {box_name}" if report.neuron_domain == "box" else whole
+    out += ["",
+            f"Neurons in {where} (as (layer, unit), counted from 0):",
+            f"  dead (inactive in every activation region): {_neurons(report.dead_neurons)}",
+            "  always active (active in every activation region): "
+            f"{_neurons(report.always_active_neurons)}",
+            "  mean fraction of active neurons per activation region: "
+            f"{report.mean_active_fraction:.3f}"]
+    b = report.bounds
+    widths = "-".join(str(w) for w in b.widths)
+    rows = [(f"2^{report.n_neurons} activation patterns", b.patterns),
+            ("Montufar (2017)", b.montufar),
+            ("Serra, Tjandraatmadja, Ramalingam (2018), Thm 1", b.serra)]
+    out += ["",
+            f"Upper bounds on activation regions (hence on linear regions) in R^{d},",
+            f"for input dimension {d} and hidden widths {widths}:"]
+    out += [f"  {name:50}{'n/a' if value is None else value:>16}" for name, value in rows]
+    out += ["Lower bound: activation regions of the first layer alone, exact",
+            f"  (Zaslavsky 1975): {b.first_layer}",
+            "",
+            f"Time: {report.seconds:.2f} s"]
+    return "\n".join(out)
+
+
+def _report_json(report: plr.RegionReport, model: str) -> dict:
+    b = report.bounds
+    result = {
+        "model": model,
+        "architecture": report.architecture,
+        "activations": list(report.activations),
+        "input_dim": report.n_in,
+        "n_neurons": report.n_neurons,
+        "n_regions": report.n_regions,
+        "n_linear_regions": report.n_linear_regions,
+        "n_bounded_regions": report.n_bounded_regions,
+        "box": None,
+        "data": None,
+        "neurons": {
+            "domain": report.neuron_domain,
+            "dead": [list(a) for a in report.dead_neurons],
+            "always_active": [list(a) for a in report.always_active_neurons],
+            "mean_active_fraction": report.mean_active_fraction,
+        },
+        "bounds": {"patterns": b.patterns, "montufar": b.montufar, "serra": b.serra,
+                   "first_layer": b.first_layer},
+        "seconds": report.seconds,
+    }
+    if report.box_lower is not None:
+        result["box"] = {"lower": list(report.box_lower), "upper": list(report.box_upper),
+                         "n_regions": report.n_regions_box,
+                         "n_linear_regions": report.n_linear_regions_box}
+    if report.n_points is not None:
+        result["data"] = {"n_points": report.n_points,
+                          "n_points_on_boundary": report.n_points_on_boundary,
+                          "n_occupied_regions": report.n_occupied_regions,
+                          "n_occupied_linear_regions": report.n_occupied_linear_regions}
+    return result
+
+
+def _analyze(args, parser) -> int:
+    if args.model is None:
+        net = plr.default_network()
+        X, _, _ = plr.load_iris()
+        box = _box(args, parser, net.n_in)
+        box_name = "box"
+        if box is None:
+            box = plr.Box(X.min(axis=0), X.max(axis=0))
+            box_name = "data bounding box"
+        model = "bundled Iris network"
+        title = (f"plregions analyze: the bundled Iris network (a ReLU MLP trained on Fisher's "
+                 f"{X.shape[0]} Iris flowers, inputs in cm)")
+    else:
+        net = plr.load_network(args.model)
+        X, box, box_name = None, _box(args, parser, net.n_in), "box"
+        model = args.model
+        title = f"plregions analyze: {args.model}"
+    report = plr.analyze(net, box=box, data=X, backend=args.backend)
+    if args.json:
+        print(json.dumps(_report_json(report, model)))
+    else:
+        print(_report_text(report, title, box_name, "Training points"))
+    return 0
+
+
+def _count(args, parser) -> int:
+    net = plr.load_network(args.model)
+    box = _box(args, parser, net.n_in)
+    result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
+              "n_neurons": net.n_neurons,
+              "domain": f"R^{net.n_in}" if box is None else
+              {"box": {"lower": box.lower.tolist(), "upper": box.upper.tolist()}}}
+    start = time.perf_counter()
+    if args.activation_only:
+        result["n_regions"] = plr.count_regions(net, box, backend=args.backend)
+    else:
+        part = plr.partition(net, box, backend=args.backend)
+        result["n_regions"] = len(part)
+        result["n_linear_regions"] = part.n_linear_regions
+        if box is None:
+            result["n_bounded_regions"] = part.n_bounded_regions
+    result["seconds"] = time.perf_counter() - start
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    where = (f"all of R^{net.n_in}" if box is None else
+             f"the box {_interval_list(box.lower, box.upper)}")
+    lines = [f"{args.model}: architecture {net.architecture}, {net.n_neurons} neurons, "
+             f"input dimension {net.n_in}",
+             f"in {where}:",
+             f"  activation regions: {result['n_regions']}"]
+    if "n_linear_regions" in result:
+        lines.append(f"  linear regions: {result['n_linear_regions']}")
+    if "n_bounded_regions" in result:
+        lines.append(f"  bounded activation regions: {result['n_bounded_regions']}")
+    lines.append(f"Time: {result['seconds']:.2f} s")
+    print("\n".join(lines))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``plregions`` command line with ``argv`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success, 1 when plregions reports an error or a file is
+        missing, 2 for invalid arguments.
+
+    Examples
+    --------
+    >>> from plregions.cli import main
+    >>> main(["--version"])
+    plregions 0.1.0
+    0
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.run(args, args.subparser)
+    except SystemExit as stop:  # argparse: --help, --version, bad arguments
+        return stop.code if isinstance(stop.code, int) else EXIT_ERROR
+    except (plr.PLRegionsError, FileNotFoundError) as err:
+        message = str(err).splitlines()[0] if str(err) else type(err).__name__
+        print(f"plregions: error: {message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("plregions: interrupted", file=sys.stderr)
+        return 130
