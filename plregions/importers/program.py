@@ -140,71 +140,32 @@ def build_network(steps: Sequence[Step], constants: Mapping[str, object], input_
         by_depth[d].append(step)
 
     pending = Counter(key for step in kept for key in set(step.inputs))
+    producer = {key: step for step in kept if not step.activation for key in step.outputs}
     values: dict[str, object] = dict(constants)
     values[input_key] = AffineTensor.identity(tensor_shape)
     n_state = int(np.prod(tensor_shape))
     weights, biases, activations = [], [], []
 
-    def run(step: Step):
+    def evaluate(step: Step):
         try:
-            result = step.apply(values)
+            return step.apply(values)
         except InvalidNetworkError as err:
             raise InvalidNetworkError(f"{model_name}: {step.name}: {err}") from None
+
+    def run(step: Step):
+        result = evaluate(step)
         for key in set(step.inputs):
             pending[key] -= 1
-            if pending[key] == 0 and key != output_key and key not in constants:
-                values.pop(key, None)
+            if (pending[key] == 0 and key != output_key
+                    and isinstance(values.get(key), AffineTensor)):
+                del values[key]
         return result
 
     for d in range(n_layers + 1):
         acts = [step for step in by_depth[d] if step.activation]
         if d > 0:
-            # Values still needed by something other than this layer's activations.
-            use_here = Counter(key for step in acts for key in set(step.inputs))
-            live = [key for key, value in values.items()
-                    if isinstance(value, AffineTensor)
-                    and (key == output_key or pending[key] > use_here[key])]
-            rows_W, rows_b, slopes, kinds, placed = [], [], [], set(), []
-            offset = 0
-            for step in acts:
-                (out,) = run(step)
-                rows_W.append(out.x.M)
-                rows_b.append(out.x.c)
-                slopes.append(np.broadcast_to(out.negative_slope, out.x.shape).ravel())
-                kinds.add(out.kind)
-                placed.append((step.outputs[0], offset, out.x.shape))
-                offset += out.x.size
-            live_rows = sum(values[key].size for key in live)
-            carry_state = live_rows > n_state
-            if carry_state:
-                rows_W.append(np.eye(n_state))
-                rows_b.append(np.zeros(n_state))
-                slopes.append(np.ones(n_state))
-            else:
-                for key in live:
-                    rows_W.append(values[key].M)
-                    rows_b.append(values[key].c)
-                    slopes.append(np.ones(values[key].size))
-            W = np.concatenate(rows_W, axis=0)
-            n_new = W.shape[0]
-            weights.append(W)
-            biases.append(np.concatenate(rows_b))
-            slope = np.concatenate(slopes).astype(float)
-            activations.append(Activation(_kind(kinds, bool(live)), slope))
-            for key, start, shape in placed:
-                values[key] = _selection(int(np.prod(shape)), start, n_new, shape)
-            start = offset
-            for key in live:
-                value = values[key]
-                if carry_state:
-                    coef = np.zeros((value.size, n_new + 1))
-                    coef[:, offset:offset + n_state] = value.M
-                    coef[:, -1] = value.c
-                    values[key] = AffineTensor(coef.reshape(*value.shape, n_new + 1))
-                else:
-                    values[key] = _selection(value.size, start, n_new, value.shape)
-                    start += value.size
-            n_state = n_new
+            n_state = _build_layer(acts, values, pending, producer, output_key, n_state, run,
+                                   evaluate, weights, biases, activations)
         for step in by_depth[d]:
             if step.activation:
                 continue
@@ -224,3 +185,73 @@ def build_network(steps: Sequence[Step], constants: Mapping[str, object], input_
     weights.append(out.M)
     biases.append(out.c)
     return from_arrays(weights, biases, activations, input_shape=input_shape)
+
+
+def _build_layer(acts, values, pending, producer, output_key, n_state, run, evaluate,
+                 weights, biases, activations) -> int:
+    """Append the hidden layer of the activation steps ``acts``; return its width.
+
+    Values still needed later are carried through pass-through units, except those that
+    an affine step can recompute from other carried values after the layer (``0.5 * x``
+    when ``x`` is carried anyway): recomputing is exact and costs no units.
+    """
+    use_here = Counter(key for step in acts for key in set(step.inputs))
+    live = [key for key, value in values.items()
+            if isinstance(value, AffineTensor)
+            and (key == output_key or pending[key] > use_here[key])]
+    carried = dict.fromkeys(live)
+    recompute = []
+    for key in reversed(live):                      # values are in topological order
+        step = producer.get(key)
+        if step is None:
+            continue
+        sources = [k for k in step.inputs if isinstance(values.get(k), AffineTensor)]
+        if sources and all(k in carried or k in recompute for k in sources) and all(
+                k in values for k in step.inputs):
+            del carried[key]
+            recompute.append(key)
+    recompute.reverse()
+
+    rows_W, rows_b, slopes, kinds, placed = [], [], [], set(), []
+    offset = 0
+    for step in acts:
+        (out,) = run(step)
+        rows_W.append(out.x.M)
+        rows_b.append(out.x.c)
+        slopes.append(np.broadcast_to(out.negative_slope, out.x.shape).ravel())
+        kinds.add(out.kind)
+        placed.append((step.outputs[0], offset, out.x.shape))
+        offset += out.x.size
+    carry_state = sum(values[key].size for key in carried) > n_state
+    if carry_state:
+        rows_W.append(np.eye(n_state))
+        rows_b.append(np.zeros(n_state))
+        slopes.append(np.ones(n_state))
+    else:
+        for key in carried:
+            rows_W.append(values[key].M)
+            rows_b.append(values[key].c)
+            slopes.append(np.ones(values[key].size))
+    W = np.concatenate(rows_W, axis=0)
+    n_new = W.shape[0]
+    weights.append(W)
+    biases.append(np.concatenate(rows_b))
+    activations.append(Activation(_kind(kinds, bool(carried)),
+                                  np.concatenate(slopes).astype(float)))
+    for key, start, shape in placed:
+        values[key] = _selection(int(np.prod(shape)), start, n_new, shape)
+    start = offset
+    for key in carried:
+        value = values[key]
+        if carry_state:
+            coef = np.zeros((value.size, n_new + 1))
+            coef[:, offset:offset + n_state] = value.M
+            coef[:, -1] = value.c
+            values[key] = AffineTensor(coef.reshape(*value.shape, n_new + 1))
+        else:
+            values[key] = _selection(value.size, start, n_new, value.shape)
+            start += value.size
+    for key in recompute:
+        step = producer[key]
+        values[key] = evaluate(step)[step.outputs.index(key)]
+    return n_new

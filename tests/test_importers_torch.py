@@ -1,0 +1,551 @@
+"""from_torch: the imported network is the same function as the PyTorch model."""
+
+import re
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import plregions as plr
+from plregions.errors import (InvalidNetworkError, MissingDependencyError,
+                              UnsupportedLayerError)
+
+torch = pytest.importorskip("torch")
+nn = torch.nn
+F = torch.nn.functional
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+def torch_out(model, X, input_shape=None):
+    """The model's output on a batch, as float64 numpy of shape (n, n_out)."""
+    dtype = next(model.parameters()).dtype if any(True for _ in model.parameters()) else (
+        torch.float64)
+    X = np.asarray(X, dtype=np.float64)
+    if input_shape is not None:
+        X = X.reshape(X.shape[0], *input_shape)
+    with torch.no_grad():
+        out = model(torch.as_tensor(X, dtype=dtype))
+    return out.double().numpy().reshape(X.shape[0], -1)
+
+
+def assert_same(net, model, X, rtol, input_shape=None):
+    want = torch_out(model, X, input_shape)
+    got = net(np.asarray(X, dtype=np.float64).reshape(len(X), -1))
+    scale = max(1.0, float(np.abs(want).max()))
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol * scale)
+
+
+def assert_same_on_regions(net, model, rtol, box=1.0):
+    """Equal at the interior point of every region of the partition on [-box, box]^d."""
+    part = plr.partition(net, plr.Box(-box * np.ones(net.n_in), box * np.ones(net.n_in)))
+    assert len(part) >= 2
+    assert_same(net, model, part.interior_points, rtol)
+    return part
+
+
+def random_inputs(d, n=64, seed=0, scale=2.0):
+    return np.random.default_rng(seed).normal(scale=scale, size=(n, d))
+
+
+def randomize_batch_norm(model, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    for mod in model.modules():
+        if isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            n = mod.num_features
+            with torch.no_grad():
+                mod.running_mean.copy_(torch.rand(n, generator=gen) * 2 - 1)
+                mod.running_var.copy_(torch.rand(n, generator=gen) + 0.5)
+                if mod.affine:
+                    mod.weight.copy_(torch.rand(n, generator=gen) * 2 - 1)
+                    mod.bias.copy_(torch.rand(n, generator=gen) * 2 - 1)
+    return model
+
+
+# -- sequential models ----------------------------------------------------------------------
+
+def test_sequential_float64_matches_on_points_and_regions():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 6), nn.ReLU(), nn.Linear(6, 5), nn.ReLU(),
+                          nn.Linear(5, 3)).double()
+    net = plr.from_torch(model)
+    assert net.architecture == "2-6-5-3"
+    assert [layer.kind for layer in net.hidden] == ["relu", "relu"]
+    np.testing.assert_array_equal(net.hidden[0].weight, model[0].weight.detach().numpy())
+    assert_same(net, model, random_inputs(2), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9)
+
+
+def test_float32_model_matches_to_float32_precision():
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Linear(2, 7), nn.ReLU(), nn.Linear(7, 4), nn.ReLU(),
+                          nn.Linear(4, 2))
+    net = plr.from_torch(model)
+    assert net.hidden[0].weight.dtype == np.float64
+    assert_same(net, model, random_inputs(2), rtol=1e-5)
+    assert_same_on_regions(net, model, rtol=1e-5)
+
+
+def test_nested_sequential_identity_dropout_compose_into_one_layer():
+    torch.manual_seed(2)
+    model = nn.Sequential(
+        nn.Sequential(nn.Linear(3, 4), nn.Identity(), nn.Dropout(0.3), nn.Linear(4, 5)),
+        nn.ReLU(),
+        nn.Sequential(nn.Sequential(nn.Linear(5, 3)), nn.Dropout(0.5)),
+        nn.Linear(3, 2),
+    ).double().eval()
+    net = plr.from_torch(model)
+    # Linear-Identity-Dropout-Linear is one affine map, and so is Linear-Dropout-Linear.
+    assert net.architecture == "3-5-2"
+    W0 = model[0][3].weight.detach().numpy() @ model[0][0].weight.detach().numpy()
+    np.testing.assert_allclose(net.hidden[0].weight, W0, rtol=1e-12)
+    assert_same(net, model, random_inputs(3), rtol=1e-9)
+
+
+def test_pure_affine_model_has_no_hidden_layer():
+    model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2)).double()
+    net = plr.from_torch(model)
+    assert net.hidden == () and net.architecture == "3-2"
+    assert_same(net, model, random_inputs(3), rtol=1e-9)
+
+
+# -- activations ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("alpha", [0.01, 0.5, 2.5, -0.7])
+def test_leaky_relu_any_slope_is_z_or_alpha_z(alpha):
+    torch.manual_seed(3)
+    model = nn.Sequential(nn.Linear(2, 5), nn.LeakyReLU(alpha), nn.Linear(5, 1)).double()
+    net = plr.from_torch(model)
+    assert net.hidden[0].kind == "leaky_relu"
+    np.testing.assert_array_equal(net.hidden[0].negative_slope, np.full(5, alpha))
+    assert_same(net, model, random_inputs(2), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9)
+
+
+def test_leaky_relu_with_alpha_above_one_is_not_max():
+    # With alpha = 3, act(-1) = -3, while max(alpha z, z) would give -1.
+    model = nn.Sequential(nn.Linear(1, 1), nn.LeakyReLU(3.0)).double()
+    with torch.no_grad():
+        model[0].weight.fill_(1.0)
+        model[0].bias.fill_(0.0)
+    net = plr.from_torch(model)
+    assert net([[-1.0], [2.0]]).ravel().tolist() == [-3.0, 2.0]
+
+
+def test_prelu_shared_and_per_channel_on_conv_outputs():
+    torch.manual_seed(4)
+    shared = nn.Sequential(nn.Linear(2, 4), nn.PReLU(), nn.Linear(4, 1)).double()
+    with torch.no_grad():
+        shared[1].weight.fill_(-0.3)
+    net = plr.from_torch(shared)
+    np.testing.assert_array_equal(net.hidden[0].negative_slope, np.full(4, -0.3))
+    assert_same(net, shared, random_inputs(2), rtol=1e-9)
+
+    per_channel = nn.Sequential(nn.Conv2d(1, 3, 2), nn.PReLU(3), nn.Flatten(),
+                                nn.Linear(12, 2)).double()
+    with torch.no_grad():
+        per_channel[1].weight.copy_(torch.tensor([0.1, 1.7, -0.4], dtype=torch.float64))
+    net = plr.from_torch(per_channel, input_shape=(1, 3, 3))
+    # One slope per unit: each channel's slope repeated over its 2 x 2 outputs (C order).
+    np.testing.assert_array_equal(net.hidden[0].negative_slope,
+                                  np.repeat([0.1, 1.7, -0.4], 4))
+    assert net.hidden[0].kind == "prelu"
+    assert_same(net, per_channel, random_inputs(9), rtol=1e-9, input_shape=(1, 3, 3))
+
+
+def test_trailing_relu_is_a_hidden_layer_with_identity_output():
+    torch.manual_seed(5)
+    model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 3), nn.ReLU()).double()
+    net = plr.from_torch(model)
+    assert net.architecture == "2-4-3-3"
+    np.testing.assert_array_equal(net.output.weight, np.eye(3))
+    np.testing.assert_array_equal(net.output.bias, np.zeros(3))
+    X = random_inputs(2)
+    assert np.all(net(X) >= 0)
+    assert_same(net, model, X, rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9)
+
+
+# -- batch norm, convolutions, pooling ------------------------------------------------------
+
+def test_batch_norm_1d_folded_after_linear_without_bias():
+    torch.manual_seed(6)
+    model = nn.Sequential(nn.Linear(2, 4, bias=False), nn.BatchNorm1d(4), nn.ReLU(),
+                          nn.Linear(4, 2, bias=False), nn.BatchNorm1d(2, affine=False))
+    model = randomize_batch_norm(model.double()).eval()
+    net = plr.from_torch(model)
+    # The shift -mean * scale + beta is kept although the Linear has no bias.
+    assert np.any(net.hidden[0].bias != 0) and np.any(net.output.bias != 0)
+    assert_same(net, model, random_inputs(2), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9)
+
+
+def test_batch_norm_2d_after_conv_without_bias():
+    torch.manual_seed(7)
+    model = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1, bias=False), nn.BatchNorm2d(3),
+                          nn.ReLU(), nn.Flatten(), nn.Linear(27, 2))
+    model = randomize_batch_norm(model.double()).eval()
+    net = plr.from_torch(model, input_shape=(2, 3, 3))
+    assert_same(net, model, random_inputs(18), rtol=1e-9, input_shape=(2, 3, 3))
+
+
+def test_batch_norm_without_running_stats_is_refused():
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3, track_running_stats=False)).eval()
+    with pytest.raises(UnsupportedLayerError, match=r"1 \(BatchNorm1d\): has "
+                       r"track_running_stats=False"):
+        plr.from_torch(model)
+
+
+CONV2D_CASES = [
+    dict(in_channels=2, out_channels=3, kernel_size=3),
+    dict(in_channels=2, out_channels=4, kernel_size=3, stride=2, padding=1),
+    dict(in_channels=2, out_channels=3, kernel_size=2, dilation=2, padding=(1, 2)),
+    dict(in_channels=4, out_channels=6, kernel_size=3, groups=2, stride=(1, 2), bias=False),
+    dict(in_channels=3, out_channels=3, kernel_size=3, groups=3, padding="same"),
+    dict(in_channels=2, out_channels=2, kernel_size=(2, 3), stride=2, dilation=(1, 2),
+         padding=1),
+    dict(in_channels=2, out_channels=2, kernel_size=3, padding=1, padding_mode="reflect"),
+]
+
+
+@pytest.mark.parametrize("kwargs", CONV2D_CASES)
+def test_conv2d_dense_matrix_is_exact(kwargs):
+    torch.manual_seed(8)
+    conv = nn.Conv2d(**kwargs).double()
+    shape = (kwargs["in_channels"], 6, 7)
+    model = nn.Sequential(conv, nn.ReLU(), nn.Flatten()).double()
+    net = plr.from_torch(model, input_shape=shape)
+    assert net.input_shape == shape
+    d = int(np.prod(shape))
+    # The first layer is the convolution's dense matrix: check it column by column.
+    basis = torch.eye(d, dtype=torch.float64).reshape(d, *shape)
+    with torch.no_grad():
+        dense = (conv(basis) - conv(torch.zeros(1, *shape, dtype=torch.float64)))
+    np.testing.assert_allclose(net.hidden[0].weight, dense.reshape(d, -1).numpy().T,
+                               rtol=1e-12, atol=1e-12)
+    assert_same(net, model, random_inputs(d), rtol=1e-9, input_shape=shape)
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(in_channels=2, out_channels=3, kernel_size=3),
+    dict(in_channels=2, out_channels=4, kernel_size=3, stride=2, padding=2, dilation=2),
+    dict(in_channels=4, out_channels=2, kernel_size=2, groups=2, bias=False),
+])
+def test_conv1d(kwargs):
+    torch.manual_seed(9)
+    shape = (kwargs["in_channels"], 9)
+    model = nn.Sequential(nn.Conv1d(**kwargs), nn.LeakyReLU(0.2), nn.Flatten()).double()
+    net = plr.from_torch(model, input_shape=shape)
+    assert_same(net, model, random_inputs(int(np.prod(shape))), rtol=1e-9, input_shape=shape)
+
+
+@pytest.mark.parametrize("pool", [
+    nn.AvgPool2d(2), nn.AvgPool2d(3, stride=2, padding=1),
+    nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False, ceil_mode=True),
+    nn.AvgPool1d(3, stride=2), nn.AdaptiveAvgPool2d((2, 3)),
+])
+def test_average_pooling(pool):
+    torch.manual_seed(10)
+    one_d = isinstance(pool, nn.AvgPool1d)
+    shape = (2, 7) if one_d else (2, 5, 6)
+    conv = nn.Conv1d(2, 2, 1) if one_d else nn.Conv2d(2, 2, 1)
+    model = nn.Sequential(conv, nn.ReLU(), pool, nn.Flatten()).double()
+    net = plr.from_torch(model, input_shape=shape)
+    assert_same(net, model, random_inputs(int(np.prod(shape))), rtol=1e-9, input_shape=shape)
+
+
+def test_image_inputs_flatten_in_c_order():
+    torch.manual_seed(11)
+    model = nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU(), nn.Flatten(), nn.Linear(8, 3),
+                          nn.ReLU(), nn.Unflatten(1, (3, 1)), nn.Flatten(), nn.Linear(3, 2))
+    model = model.double()
+    net = plr.from_torch(model, input_shape=(1, 3, 3))
+    X = random_inputs(9).reshape(-1, 1, 3, 3)
+    want = torch_out(model, X)
+    np.testing.assert_allclose(net(X.reshape(len(X), -1)), want, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(net(X), want, rtol=1e-9, atol=1e-12)   # (n, 1, 3, 3) too
+
+
+def test_conv_model_without_input_shape_asks_for_it():
+    model = nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU())
+    with pytest.raises(InvalidNetworkError, match=r"pass input_shape, the shape of one "
+                       r"sample without the batch axis"):
+        plr.from_torch(model)
+
+
+# -- graphs traced with torch.fx -------------------------------------------------------------
+
+class Residual(nn.Module):
+    """Functional relu, one ReLU module reused twice and two skip connections."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(2, 3)
+        self.fc2 = nn.Linear(3, 2)
+        self.fc3 = nn.Linear(2, 2)
+        self.act = nn.ReLU()
+
+    def forward(self, x):
+        h = self.act(self.fc1(x))
+        h = self.act(self.fc2(h) + x)              # the same ReLU module, reused
+        return self.fc3(F.relu(h) - 0.5 * x) + x
+
+
+def test_residual_model_becomes_mixed_layers():
+    torch.manual_seed(12)
+    model = Residual().double().eval()
+    net = plr.from_torch(model)
+    assert [layer.kind for layer in net.hidden] == ["mixed", "mixed", "mixed"]
+    # Layer 1: 3 ReLU units plus x carried by 2 pass-through units, and so on.
+    assert net.widths == (5, 4, 4)
+    assert net.n_neurons == 3 + 2 + 2
+    np.testing.assert_array_equal(net.hidden[0].negative_slope, [0, 0, 0, 1, 1])
+    np.testing.assert_array_equal(net.hidden[0].is_neuron, [1, 1, 1, 0, 0])
+    assert_same(net, model, random_inputs(2), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9)
+
+
+class Branches(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(2, 3)
+        self.b = nn.Linear(2, 2)
+        self.head = nn.Linear(5, 1)
+
+    def forward(self, x):
+        left = torch.relu(self.a(x))
+        right = F.leaky_relu(self.b(x), negative_slope=0.25)
+        return self.head(torch.cat([left, right], dim=1))
+
+
+def test_parallel_branches_share_one_layer():
+    torch.manual_seed(13)
+    model = Branches().double().eval()
+    net = plr.from_torch(model)
+    assert net.architecture == "2-5-1"
+    assert net.hidden[0].kind == "mixed"
+    np.testing.assert_array_equal(net.hidden[0].negative_slope, [0, 0, 0, 0.25, 0.25])
+    assert_same(net, model, random_inputs(2), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9)
+
+
+class Reshapes(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 2)
+        self.fc = nn.Linear(8, 2)
+        self.scale = nn.Parameter(torch.tensor([2.0, -1.0]))
+
+    def forward(self, x):
+        h = self.conv(x).relu()
+        h = h.view(x.size(0), -1)
+        h = torch.flatten(h.reshape(-1, 2, 4).permute(0, 2, 1), 1)
+        h = h.permute(0, 1)[:, :8]
+        return (self.fc(h) * self.scale / 4 - 1).mean(dim=1, keepdim=True) + x[:, 0, 0, :1]
+
+
+def test_views_slices_and_arithmetic():
+    torch.manual_seed(14)
+    model = Reshapes().double().eval()
+    net = plr.from_torch(model, input_shape=(1, 3, 3))
+    assert net.n_out == 1
+    assert_same(net, model, random_inputs(9), rtol=1e-9, input_shape=(1, 3, 3))
+
+
+class InPlace(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 3)
+        self.out = nn.Linear(3, 1)
+
+    def forward(self, x):
+        y = self.fc(x)
+        z = F.relu(y, inplace=True)        # y itself is now relu(y)
+        return self.out(y + z)
+
+
+def test_in_place_relu_changes_later_readers():
+    torch.manual_seed(15)
+    model = InPlace().double().eval()
+    net = plr.from_torch(model)
+    assert net.architecture == "2-3-1"
+    assert_same(net, model, random_inputs(2), rtol=1e-9)
+
+
+# -- refusals -------------------------------------------------------------------------------
+
+class NotPiecewiseLinear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.block = nn.Sequential(nn.GELU(), nn.SiLU(), nn.Tanh())
+        self.pool = nn.MaxPool1d(2)
+        self.head = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Softmax(dim=1))
+
+    def forward(self, x):
+        h = self.block(self.fc(x))
+        h = F.gelu(h) + torch.relu(h)
+        return self.head(self.pool(h.unsqueeze(1)).squeeze(1))
+
+
+def test_unsupported_layers_are_all_listed_with_their_names():
+    model = NotPiecewiseLinear().eval()
+    with pytest.raises(UnsupportedLayerError) as info:
+        plr.from_torch(model)
+    err = info.value
+    assert err.unsupported == [
+        "block.0 (GELU)", "block.1 (SiLU)", "block.2 (Tanh)",
+        "forward: gelu() [function, fx node gelu]",
+        "pool (MaxPool1d)", "head.1 (Sigmoid)", "head.2 (Softmax)",
+    ]
+    message = str(err)
+    assert message.startswith("the model has 7 operation(s) that are not piecewise linear")
+    assert "read the outputs as logits" in message and "max pooling" in message
+    assert isinstance(err, NotImplementedError)
+
+
+def test_unsupported_function_inside_a_submodule_names_the_submodule():
+    class Inner(nn.Module):
+        def forward(self, x):
+            return torch.tanh(x)
+
+    class Outer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+            self.inner = Inner()
+
+        def forward(self, x):
+            return self.inner(self.fc(x))
+
+    with pytest.raises(UnsupportedLayerError, match=re.escape(
+            "inner.forward: tanh() [function, fx node tanh]")):
+        plr.from_torch(Outer().eval())
+
+
+def test_training_mode_is_refused_with_the_fix():
+    model = nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.5), nn.ReLU(), nn.BatchNorm1d(3))
+    with pytest.raises(InvalidNetworkError, match=r"training mode.*1 \(Dropout\), "
+                       r"3 \(BatchNorm1d\); call model.eval\(\) before"):
+        plr.from_torch(model)
+    plr.from_torch(model.eval())
+
+
+def test_training_mode_of_a_plain_linear_relu_stack_is_harmless():
+    torch.manual_seed(16)
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)).double()
+    assert model.training
+    assert_same(plr.from_torch(model), model, random_inputs(2), rtol=1e-9)
+
+
+def test_custom_module_in_training_mode_is_refused():
+    with pytest.raises(InvalidNetworkError, match=r"<root> \(Residual\).*call model.eval\(\)"):
+        plr.from_torch(Residual())
+
+
+def test_functional_dropout_in_training_is_refused():
+    class Drop(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+
+        def forward(self, x):
+            return F.dropout(self.fc(x), 0.2) + F.dropout(x, 0.3, training=self.training)
+
+    with pytest.raises(UnsupportedLayerError, match=r"dropout\(\) \[function, fx node "
+                       r"dropout\]: applies dropout with training=True") as info:
+        plr.from_torch(Drop().eval())
+    assert len(info.value.unsupported) == 1       # the second one follows self.training
+
+
+def test_untraceable_model_is_refused():
+    class Branchy(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+
+        def forward(self, x):
+            return self.fc(x) if x.sum() > 0 else -x
+
+    with pytest.raises(UnsupportedLayerError, match=r"could not be traced with torch.fx"):
+        plr.from_torch(Branchy().eval())
+
+
+def test_product_of_two_input_dependent_tensors_is_refused():
+    class Square(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+
+        def forward(self, x):
+            return self.fc(x) * x
+
+    with pytest.raises(UnsupportedLayerError, match=r"multiplies two input-dependent"):
+        plr.from_torch(Square().eval())
+
+
+def test_bad_arguments():
+    with pytest.raises(InvalidNetworkError, match=r"expects a torch.nn.Module, got dict"):
+        plr.from_torch({"0.weight": torch.zeros(2, 2)})
+
+    class TwoInputs(nn.Module):
+        def forward(self, x, y):
+            return x + y
+
+    with pytest.raises(InvalidNetworkError, match=r"takes 2 inputs \(x, y\)"):
+        plr.from_torch(TwoInputs().eval(), input_shape=(2,))
+
+    class Pair(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+
+        def forward(self, x):
+            return self.fc(x), x
+
+    with pytest.raises(InvalidNetworkError, match=r"returns a tuple, list or dict"):
+        plr.from_torch(Pair().eval())
+
+
+def test_single_leaf_module_is_imported():
+    torch.manual_seed(17)
+    lin = nn.Linear(3, 2).double()
+    net = plr.from_torch(lin)
+    assert net.architecture == "3-2"
+    assert_same(net, lin, random_inputs(3), rtol=1e-9)
+
+
+def test_missing_torch_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'plregions\[torch\]'"):
+        plr.from_torch(object())
+
+
+# -- files ----------------------------------------------------------------------------------
+
+def test_load_network_pt_files(tmp_path):
+    torch.manual_seed(18)
+    model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1)).double().eval()
+    X = random_inputs(2)
+
+    state = tmp_path / "weights.pt"
+    torch.save(model.state_dict(), state)
+    fresh = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1)).double()
+    assert_same(plr.load_network(state, module=fresh), model, X, rtol=1e-9)
+    with pytest.raises(InvalidNetworkError, match=r"pass module=<an instance of the model "
+                       r"class>.*trusted=True"):
+        plr.load_network(state)
+
+    whole = tmp_path / "model.pth"
+    torch.save(model, whole)
+    with pytest.raises(InvalidNetworkError, match=r"unpickling a module can run arbitrary"):
+        plr.load_network(whole)
+    assert_same(plr.load_network(whole, trusted=True), model, X, rtol=1e-9)
+
+    scripted = tmp_path / "scripted.pt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)     # torch.jit is deprecated
+        torch.jit.save(torch.jit.script(model), scripted)
+    with pytest.raises(InvalidNetworkError, match=r"TorchScript archive"):
+        plr.load_network(scripted)
