@@ -80,19 +80,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _box(args, parser: argparse.ArgumentParser, n_in: int) -> plr.Box | None:
-    """The box the arguments describe (None for all of R^d)."""
+def _box_bounds(args, parser: argparse.ArgumentParser):
+    """``(lower, upper)`` lists from the domain arguments, or None for all of R^d.
+
+    Checked before any model is loaded, so that argument errors come first.
+    """
     if args.box is not None:
         if args.lower is not None or args.upper is not None:
             parser.error("give either --box LO HI or --lower/--upper, not both")
-        lower, upper = [args.box[0]], [args.box[1]]
-    elif args.lower is None and args.upper is None:
+        return [args.box[0]], [args.box[1]]
+    if args.lower is None and args.upper is None:
         return None
-    elif args.lower is None or args.upper is None:
+    if args.lower is None or args.upper is None:
         parser.error("--lower and --upper go together; give both (or --box LO HI)")
-    else:
-        lower, upper = args.lower, args.upper
-    # one number stands for every coordinate; other lengths are checked by the library
+    return args.lower, args.upper
+
+
+def _box(bounds, n_in: int) -> plr.Box | None:
+    """The box (None for all of R^d); one number stands for every coordinate, other
+    lengths are checked by the library."""
+    if bounds is None:
+        return None
+    lower, upper = bounds
     return plr.Box(lower * n_in if len(lower) == 1 else lower,
                    upper * n_in if len(upper) == 1 else upper)
 
@@ -197,10 +206,11 @@ def _report_json(report: plr.RegionReport, model: str) -> dict:
 
 
 def _analyze(args, parser) -> int:
+    bounds = _box_bounds(args, parser)
     if args.model is None:
         net = plr.default_network()
         X, _, _ = plr.load_iris()
-        box = _box(args, parser, net.n_in)
+        box = _box(bounds, net.n_in)
         box_name = "box"
         if box is None:
             box = plr.Box(X.min(axis=0), X.max(axis=0))
@@ -210,7 +220,7 @@ def _analyze(args, parser) -> int:
                  f"{X.shape[0]} Iris flowers, inputs in cm)")
     else:
         net = plr.load_network(args.model)
-        X, box, box_name = None, _box(args, parser, net.n_in), "box"
+        X, box, box_name = None, _box(bounds, net.n_in), "box"
         model = args.model
         title = f"plregions analyze: {args.model}"
     report = plr.analyze(net, box=box, data=X, backend=args.backend)
@@ -222,8 +232,9 @@ def _analyze(args, parser) -> int:
 
 
 def _count(args, parser) -> int:
+    bounds = _box_bounds(args, parser)
     net = plr.load_network(args.model)
-    box = _box(args, parser, net.n_in)
+    box = _box(bounds, net.n_in)
     result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
               "n_neurons": net.n_neurons,
               "domain": f"R^{net.n_in}" if box is None else
