@@ -22,7 +22,8 @@ def flatten(node, X):
     axis = int(node.attr("axis", 1))
     if not -X.ndim <= axis <= X.ndim:
         raise InvalidNetworkError(f"Flatten: axis {axis} out of range for shape {X.shape}")
-    axis %= X.ndim + 1
+    if axis < 0:
+        axis += X.ndim
     return aff.reshape(X, (int(np.prod(X.shape[:axis])), int(np.prod(X.shape[axis:]))),
                        what="Flatten")
 
