@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 import plregions as plr
-from plregions.errors import (InvalidNetworkError, MissingDependencyError,
-                              UnsupportedLayerError)
+from plregions.errors import InvalidNetworkError, MissingDependencyError, UnsupportedLayerError
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 import plregions as plr
-from plregions.errors import (InvalidNetworkError, MissingDependencyError,
-                              UnsupportedLayerError)
+from plregions.errors import InvalidNetworkError, MissingDependencyError, UnsupportedLayerError
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
