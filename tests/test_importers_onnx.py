@@ -112,7 +112,8 @@ def test_torch_export_gemm_with_trans_b(tmp_path):
     module = torch.nn.Sequential(torch.nn.Linear(2, 6), torch.nn.ReLU(), torch.nn.Linear(6, 4),
                                  torch.nn.ReLU(), torch.nn.Linear(4, 2)).eval()
     model = export_torch(module, torch.randn(1, 2), tmp_path / "mlp.onnx", dynamo=False,
-                         dynamic_axes={"x": {0: "batch"}})
+                         dynamic_axes={"x": {0: "batch"}}, keep_initializers_as_inputs=True)
+    assert len(model.graph.input) == 7          # older exports list the weights as inputs
     assert op_types(model) == ["Gemm", "Relu", "Gemm", "Relu", "Gemm"]
     assert helper.get_attribute_value(model.graph.node[0].attribute[-1]) == 1   # transB
     net = plr.from_onnx(tmp_path / "mlp.onnx")
@@ -209,6 +210,30 @@ def test_gemm_alpha_beta_trans_b_and_bias_shapes(alpha, beta, trans_b, bias_shap
     net = plr.from_onnx(model)
     assert net.architecture == "3-4-2"
     assert_same(net, model, random_inputs(3), (3,), rtol=1e-9)
+
+
+def test_one_linear_layer_in_three_onnx_forms_is_one_network():
+    # The same torch Linear as Gemm(transB=1), as MatMul + Add with the transposed weight,
+    # and as Transpose (of the weight) + Gemm(transB=0).
+    r = rng(17)
+    W, b = r.normal(size=(4, 3)), r.normal(size=4)
+    forms = {
+        "gemm": [helper.make_node("Gemm", ["x", "W", "b"], ["h"], transB=1)],
+        "matmul_add": [helper.make_node("MatMul", ["x", "Wt"], ["m"]),
+                       helper.make_node("Add", ["m", "b"], ["h"])],
+        "transpose_gemm": [helper.make_node("Transpose", ["W"], ["WT"], perm=[1, 0]),
+                           helper.make_node("Gemm", ["x", "WT", "b"], ["h"])],
+    }
+    nets = []
+    for nodes in forms.values():
+        model = make_model([*nodes, helper.make_node("Relu", ["h"], ["y"])], ["N", 3],
+                           {"W": W, "Wt": W.T, "b": b})
+        nets.append(plr.from_onnx(model))
+        assert_same(nets[-1], model, random_inputs(3), (3,), rtol=1e-9)
+    for net in nets:
+        assert net.architecture == "3-4-4"
+        np.testing.assert_array_equal(net.hidden[0].weight, W)
+        np.testing.assert_array_equal(net.hidden[0].bias, b)
 
 
 def test_transpose_then_gemm_with_trans_a():

@@ -535,12 +535,16 @@ def test_load_network_pt_files(tmp_path):
     with pytest.raises(InvalidNetworkError, match=r"pass module=<an instance of the model "
                        r"class>.*trusted=True"):
         plr.load_network(state)
+    with pytest.raises(InvalidNetworkError, match=r"the state_dict does not fit the module"):
+        plr.load_network(state, module=nn.Sequential(nn.Linear(3, 4)))
 
     whole = tmp_path / "model.pth"
     torch.save(model, whole)
     with pytest.raises(InvalidNetworkError, match=r"unpickling a module can run arbitrary"):
         plr.load_network(whole)
     assert_same(plr.load_network(whole, trusted=True), model, X, rtol=1e-9)
+    with pytest.raises(InvalidNetworkError, match=r"cannot be read with weights_only=True"):
+        plr.load_network(whole, module=fresh)
 
     scripted = tmp_path / "scripted.pt"
     with warnings.catch_warnings():

@@ -38,13 +38,26 @@ def _load_torch(path: pathlib.Path, module, trusted: bool, input_shape) -> Netwo
             "the .onnx file"
         )
     if module is not None:
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as err:  # pickle and torch raise several kinds here
+            raise InvalidNetworkError(
+                f"{path}: module= was given, so a state_dict was expected, but the file "
+                f"cannot be read with weights_only=True ({type(err).__name__}); if it holds "
+                "a whole pickled module you trust, pass trusted=True instead of module="
+            ) from None
         if not isinstance(state, dict):
             raise InvalidNetworkError(
                 f"{path}: module= was given, so a state_dict was expected, but the file "
                 f"holds a {type(state).__name__}"
             )
-        module.load_state_dict(state)
+        try:
+            module.load_state_dict(state)
+        except RuntimeError as err:
+            raise InvalidNetworkError(
+                f"{path}: the state_dict does not fit the module given as module= "
+                f"({type(module).__name__}): {err}"
+            ) from None
         module.eval()
         return from_torch(module, input_shape=input_shape)
     if not trusted:

@@ -11,7 +11,8 @@ from plregions.importers.onnx_ops.registry import is_var, register
 def _check_batch_norm(node, inputs):
     if any(is_var(v) for v in inputs[1:]):
         return "its scale, bias, mean or variance depends on the model's input"
-    if node.attr("training_mode", 0) or any(node.used_outputs[1:]):
+    if (node.attr("training_mode", 0) or node.attr("is_test", 1) == 0
+            or any(node.used_outputs[1:])):
         return ("is in training mode (it normalises with the batch statistics); export the "
                 "model in eval mode")
     if not node.attr("spatial", 1):
