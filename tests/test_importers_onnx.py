@@ -342,6 +342,25 @@ def test_identity_dropout_cast_squeeze_unsqueeze_gather_sum():
     assert_same(net, model, random_inputs(3), (3,), rtol=1e-9)
 
 
+@pytest.mark.parametrize("mode, value", [("constant", 0.0), ("constant", 1.5),
+                                         ("reflect", None), ("edge", None)])
+def test_pad_and_expand(mode, value):
+    r = rng(18)
+    inits = {"pads": np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64), "shape": np.array(
+        [2, 1, 1, 1], np.int64), "W": r.normal(size=(6, 2))}
+    pad_inputs = ["x", "pads"] + (["v"] if value is not None else [])
+    if value is not None:
+        inits["v"] = np.array(value)
+    nodes = [helper.make_node("Pad", pad_inputs, ["p"], mode=mode),       # (1, 2, 6, 6)
+             helper.make_node("Expand", ["p", "shape"], ["e"]),           # (2, 2, 6, 6)
+             helper.make_node("MatMul", ["e", "W"], ["h"]),
+             helper.make_node("Relu", ["h"], ["y"])]
+    model = make_model(nodes, [1, 2, 3, 3], inits)
+    net = plr.from_onnx(model)
+    assert net.n_out == 2 * 2 * 6 * 2
+    assert_same(net, model, random_inputs(18), (2, 3, 3), rtol=1e-9)
+
+
 def test_old_opset_dropout_and_unsqueeze_attributes():
     r = rng(12)
     nodes = [helper.make_node("Dropout", ["x"], ["d"], ratio=0.3),

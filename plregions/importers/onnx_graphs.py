@@ -138,8 +138,8 @@ def from_onnx(path_or_model, input_shape: Sequence[int] | None = None) -> Networ
     ``PRelu``, ``Conv`` (strides, pads, auto_pad, dilations, group), ``AveragePool``,
     ``GlobalAveragePool``, ``BatchNormalization`` (inference), ``Flatten`` (any axis),
     ``Reshape``, ``Transpose``, ``Squeeze``, ``Unsqueeze``, ``Concat``, ``Gather``,
-    ``Slice``, ``ReduceMean``, ``ReduceSum``, ``Cast`` to float, ``Identity`` and
-    ``Dropout`` (inference). Operators on constants alone, and shape computations
+    ``Slice``, ``Expand``, ``Pad`` (constant, reflect, edge, wrap), ``ReduceMean``,
+    ``ReduceSum``, ``Cast`` to float, ``Identity`` and ``Dropout`` (inference). Operators on constants alone, and shape computations
     (``Shape`` and what follows from it), are evaluated with the ONNX reference evaluator,
     whatever they are.
 

@@ -1,5 +1,5 @@
 """Operators that move, select or cast entries: Flatten, Reshape, Transpose, Identity,
-Dropout, Shape, Size, Squeeze, Unsqueeze, Concat, Gather, Slice, Cast, ReduceMean,
+Dropout, Shape, Size, Squeeze, Unsqueeze, Concat, Gather, Slice, Cast, Expand, Pad, ReduceMean,
 ReduceSum."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import numpy as np
 
 from plregions.errors import InvalidNetworkError
 from plregions.importers import affine as aff
+from plregions.importers.affine import AffineTensor
 from plregions.importers.onnx_ops.registry import int_list, is_var, register, require_constant
 
 
@@ -160,3 +161,45 @@ def reduce_sum(node, X, axes=None):
 
 
 
+
+
+@register("Expand", check=require_constant(1, what="shape input"))
+def expand(node, X, shape):
+    """Broadcast to ``shape`` (numpy rules, both ways)."""
+    target = tuple(np.broadcast_shapes(X.shape, tuple(int_list(shape, "Expand shape"))))
+    return aff.add(X, np.zeros(target), what="Expand")
+
+
+_PAD_MODES = {"constant": "constant", "reflect": "reflect", "edge": "edge", "wrap": "wrap"}
+
+
+def _check_pad(node, inputs):
+    if any(is_var(v) for v in inputs[1:]):
+        return "its pads, constant value or axes depend on the model's input"
+    if node.attr("mode", "constant") not in _PAD_MODES:
+        return f"uses the unknown mode {node.attr('mode')!r}"
+    return None
+
+
+@register("Pad", check=_check_pad)
+def pad(node, X, pads=None, constant_value=None, axes=None):
+    """Constant, reflect, edge or wrap padding: every padded entry is an affine expression."""
+    if node.opset < 11:
+        pads, constant_value = node.attr("pads"), node.attr("value", 0.0)
+    pads = int_list(pads, "Pad pads")
+    axes = list(range(X.ndim)) if axes is None else [a % X.ndim for a in int_list(axes, "axes")]
+    if len(pads) != 2 * len(axes) or min(pads, default=0) < 0:
+        raise InvalidNetworkError(
+            f"Pad: pads {pads} must hold a non-negative begin and end for each of the axes "
+            f"{axes}"
+        )
+    width = [(0, 0)] * (X.ndim + 1)
+    for i, axis in enumerate(axes):
+        width[axis] = (pads[i], pads[i + len(axes)])
+    mode = _PAD_MODES[node.attr("mode", "constant")]
+    coef = np.pad(X.coef, width, mode=mode)
+    value = 0.0 if constant_value is None else float(np.asarray(constant_value).ravel()[0])
+    if mode == "constant" and value != 0.0:
+        inside = np.pad(np.ones(X.shape), width[:-1])
+        coef[..., -1] += value * (1.0 - inside)
+    return AffineTensor(coef)
