@@ -17,6 +17,12 @@ F = torch.nn.functional
 
 # -- helpers --------------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def seeded_torch():
+    """Every test starts from the same torch seed (tests that need another seed set it)."""
+    torch.manual_seed(0)
+
+
 def torch_out(model, X, input_shape=None):
     """The model's output on a batch, as float64 numpy of shape (n, n_out)."""
     dtype = next(model.parameters()).dtype if any(True for _ in model.parameters()) else (
@@ -350,6 +356,26 @@ def test_views_slices_and_arithmetic():
     net = plr.from_torch(model, input_shape=(1, 3, 3))
     assert net.n_out == 1
     assert_same(net, model, random_inputs(9), rtol=1e-9, input_shape=(1, 3, 3))
+
+
+class ShapeArithmetic(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        n, features = x.shape
+        half = x.size(1) // 2
+        slope = torch.tensor([0.5], dtype=x.dtype, device=x.device)
+        h = F.prelu(self.fc(x), slope).reshape(n, half, features // half)
+        return h.sum(dim=-1) * x.dim()
+
+
+def test_values_computed_from_shapes():
+    model = ShapeArithmetic().double().eval()
+    net = plr.from_torch(model)
+    assert net.architecture == "4-4-2"
+    assert_same(net, model, random_inputs(4), rtol=1e-9)
 
 
 class InPlace(nn.Module):

@@ -139,9 +139,9 @@ def from_onnx(path_or_model, input_shape: Sequence[int] | None = None) -> Networ
     ``GlobalAveragePool``, ``BatchNormalization`` (inference), ``Flatten`` (any axis),
     ``Reshape``, ``Transpose``, ``Squeeze``, ``Unsqueeze``, ``Concat``, ``Gather``,
     ``Slice``, ``Expand``, ``Pad`` (constant, reflect, edge, wrap), ``ReduceMean``,
-    ``ReduceSum``, ``Cast`` to float, ``Identity`` and ``Dropout`` (inference). Operators on constants alone, and shape computations
-    (``Shape`` and what follows from it), are evaluated with the ONNX reference evaluator,
-    whatever they are.
+    ``ReduceSum``, ``Cast`` to float, ``Identity`` and ``Dropout`` (inference).
+    Operators on constants alone, and shape computations (``Shape`` and what follows from
+    it), are evaluated with the ONNX reference evaluator, whatever they are.
 
     The model is evaluated on one sample: a batch axis (first axis of unknown size or of
     size 1, in a tensor of rank >= 2) gets length 1, and the output is flattened in C order.

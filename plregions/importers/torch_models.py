@@ -106,20 +106,37 @@ def _alias_in_place(graph, modules) -> None:
                 user.replace_input_with(source, node)
 
 
-def _infer_input_shape(graph, modules, registries_) -> tuple[int, ...]:
-    torch_modules, functions, methods = registries_
-    for node in graph.nodes:
-        if node.op in ("placeholder", "get_attr"):
-            continue
-        if node.op == "call_module":
-            mod = modules[node.target]
-            if type(mod).__name__ == "Linear":
-                return (mod.in_features,)
-            conv = torch_modules.get(type(mod))
-            if conv is not None and (conv.activation or type(mod).__name__ in
-                                     ("Identity", *_MODE_DEPENDENT[:6])):
+def _infer_input_shape(gm, graph, modules, registries_) -> tuple[int, ...]:
+    """``(in_features,)`` of the first Linear that reads the input, through elementwise
+    operations only."""
+    from torch.nn.functional import linear
+
+    module_convs, function_convs, method_convs = registries_
+    elementwise = ("Identity", "Dropout", "Dropout1d", "AlphaDropout", "BatchNorm1d")
+    placeholder = next(n for n in graph.nodes if n.op == "placeholder")
+    frontier, seen = [placeholder], set()
+    while frontier:
+        node = frontier.pop(0)
+        for user in node.users:
+            if user in seen or not user.args or user.args[0] is not node:
                 continue
-        break
+            seen.add(user)
+            if user.op == "call_module":
+                mod = modules[user.target]
+                if type(mod).__name__ == "Linear":
+                    return (mod.in_features,)
+                conv = module_convs.get(type(mod))
+                if conv is not None and (conv.activation or type(mod).__name__ in elementwise):
+                    frontier.append(user)
+            elif user.op == "call_function" and user.target is linear:
+                weight = user.args[1] if len(user.args) > 1 else user.kwargs.get("weight")
+                if getattr(weight, "op", None) == "get_attr":
+                    return (int(_fetch(gm, weight.target).shape[1]),)
+            else:
+                conv = (method_convs.get(user.target) if user.op == "call_method"
+                        else function_convs.get(user.target))
+                if conv is not None and conv.activation:
+                    frontier.append(user)
     raise InvalidNetworkError(
         "cannot tell the input shape: the model does not start with a Linear layer; pass "
         "input_shape, the shape of one sample without the batch axis, e.g. "
@@ -220,20 +237,21 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
             "exactly one input tensor"
         )
     if input_shape is None:
-        input_shape = _infer_input_shape(graph, modules, regs)
+        input_shape = _infer_input_shape(gm, graph, modules, regs)
     input_shape = tuple(int(s) for s in input_shape)
     if any(s < 1 for s in input_shape):
         raise InvalidNetworkError(f"input_shape {input_shape} must have positive entries")
 
     constants: dict[str, object] = {}
-    variables = {placeholders[0].name}
+    variables = {placeholders[0].name}     # tensors that depend on the input's entries
+    metas: set[str] = set()                  # values computed from such tensors' shapes
     steps: list[Step] = []
     unsupported: list[str] = []
     notes: list[str] = []
     output_key = None
 
     def value_or_var(n):
-        return VAR if n.name in variables else constants[n.name]
+        return VAR if n.name in variables else constants.get(n.name)
 
     with torch.no_grad():
         for node in graph.nodes:
@@ -253,18 +271,22 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
                 continue
             inputs = []
             torch.fx.node.map_arg((node.args, node.kwargs), inputs.append)
-            if not any(n.name in variables for n in inputs):
-                # Constant folding: the operation does not depend on the input.
-                args, kwargs = torch.fx.node.map_arg((node.args, node.kwargs),
-                                                     lambda n: constants[n.name])
-                if node.op == "call_module":
-                    constants[node.name] = modules[node.target](*args, **kwargs)
-                elif node.op == "call_method":
-                    constants[node.name] = getattr(args[0], node.target)(*args[1:], **kwargs)
+            keys = tuple(dict.fromkeys(n.name for n in inputs))
+            if not any(key in variables for key in keys):
+                if any(key in metas for key in keys):
+                    # Computed from shapes (x.size(0) * 2, torch.tensor(..., dtype=x.dtype)):
+                    # run the operation itself once the shapes are known.
+                    metas.add(node.name)
+                    steps.append(Step(_describe(node, modules), keys, (node.name,),
+                                      _make_execute(torch, node, modules)))
                 else:
-                    constants[node.name] = node.target(*args, **kwargs)
+                    # Constant folding: the operation does not depend on the input.
+                    constants[node.name] = _make_execute(torch, node, modules)(constants)[0]
                 continue
-            variables.add(node.name)
+            if _produces_meta(node):
+                metas.add(node.name)
+            else:
+                variables.add(node.name)
             mod = modules[node.target] if node.op == "call_module" else None
             if node.op == "call_module":
                 conv = module_convs.get(type(mod))
@@ -302,6 +324,28 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
         raise InvalidNetworkError("the model's output does not depend on its input")
     return build_network(steps, constants, placeholders[0].name, input_shape, output_key,
                          tensor_shape=(1, *input_shape), model_name=type(module).__name__)
+
+
+def _produces_meta(node) -> bool:
+    """Whether an operation on an input-dependent tensor reads only its shape or type."""
+    if node.op == "call_method":
+        return node.target in ("size", "dim")
+    if node.op == "call_function" and node.target is getattr and len(node.args) >= 2:
+        return node.args[1] in ("shape", "ndim", "dtype", "device")
+    return False
+
+
+def _make_execute(torch, node, modules):
+    """Run an fx node on known values (constants, shapes), as the model would."""
+    def execute(values):
+        args, kwargs = torch.fx.node.map_arg((node.args, node.kwargs), lambda n: values[n.name])
+        with torch.no_grad():
+            if node.op == "call_module":
+                return (modules[node.target](*args, **kwargs),)
+            if node.op == "call_method":
+                return (getattr(args[0], node.target)(*args[1:], **kwargs),)
+            return (node.target(*args, **kwargs),)
+    return execute
 
 
 def _make_apply(torch, node, conv, mod):

@@ -314,6 +314,10 @@ def _getattr(obj, name, *default):
             return _torch().Size(obj.shape)
         if name == "ndim":
             return obj.ndim
+        if name == "dtype":                 # plregions computes in float64 on the CPU
+            return _torch().float64
+        if name == "device":
+            return _torch().device("cpu")
         if name in ("T", "mT"):
             perm = list(range(obj.ndim))
             if name == "T":
@@ -325,7 +329,7 @@ def _getattr(obj, name, *default):
 
 
 def _check_getattr(obj, name, *default):
-    if _is_var(obj) and name not in ("shape", "ndim", "T", "mT"):
+    if _is_var(obj) and name not in ("shape", "ndim", "dtype", "device", "T", "mT"):
         return f"reads the attribute {name!r} of an input-dependent tensor"
     return None
 
