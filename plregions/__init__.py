@@ -10,8 +10,9 @@ from plregions.analysis.graph import region_graph
 from plregions.analysis.stats import (RegionReport, always_active_neurons, analyze, dead_neurons,
                                       mean_active_fraction, occupied_regions)
 from plregions.datasets import default_network, load_iris
-from plregions.errors import (InvalidDomainError, InvalidNetworkError, MissingDependencyError,
-                              PLRegionsError, SolverError, UnsupportedLayerError)
+from plregions.errors import (InvalidArgumentError, InvalidDomainError, InvalidNetworkError,
+                              MissingDependencyError, PLRegionsError, SolverError,
+                              UnsupportedLayerError)
 from plregions.geometry import Box, Polytope, Tolerance
 from plregions.importers import from_onnx, from_sklearn, from_torch, load_network
 from plregions.network import Activation, Network, from_arrays, save_network
@@ -20,7 +21,7 @@ from plregions.partition import Facet, Partition, Region, count_regions, partiti
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "Box", "Facet", "InvalidDomainError", "InvalidNetworkError",
+    "Activation", "Box", "Facet", "InvalidArgumentError", "InvalidDomainError", "InvalidNetworkError",
     "MissingDependencyError", "Network", "PLRegionsError", "Partition", "Polytope", "Region",
     "SolverError", "Tolerance", "UnsupportedLayerError", "count_regions", "from_arrays",
     "partition", "region_at", "region_graph", "save_network",

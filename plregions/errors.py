@@ -12,6 +12,7 @@ __all__ = [
     "PLRegionsError",
     "InvalidNetworkError",
     "InvalidDomainError",
+    "InvalidArgumentError",
     "UnsupportedLayerError",
     "MissingDependencyError",
     "SolverError",
@@ -28,6 +29,10 @@ class InvalidNetworkError(PLRegionsError, ValueError):
 
 class InvalidDomainError(PLRegionsError, ValueError):
     """A domain (box, polytope, plane, segment) is empty, degenerate or mismatched."""
+
+
+class InvalidArgumentError(PLRegionsError, ValueError):
+    """An option (method, backend, tolerance, ...) has a value that is not allowed."""
 
 
 class UnsupportedLayerError(PLRegionsError, NotImplementedError):

@@ -225,6 +225,18 @@ DEGENERATE = [
     # A second-layer hyperplane that coincides with a first-layer one inside x > 0.
     ("deep_coincident", [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0]], [[1.0]]],
      [[0.0, 0.0], [0.0], [0.0]], None, None, 4),
+    # The triangle x, y >= 0, x + y <= 1 (with redundant and rescaled copies of its rows):
+    # lines along two edges (one twice), x = y through a vertex and the opposite edge, and
+    # x + y = 0 touching only a vertex: 2 regions.
+    ("triangle_edges_and_vertices",
+     [[[1.0, 1.0], [-1.0, 0.0], [2.0, 2.0], [1.0, -1.0], [1.0, 1.0]], np.ones((1, 5))],
+     [[-1.0, 0.0, -2.0, 0.0, 0.0], [0.0]], None,
+     plr.Polytope([[-1.0, 0.0], [0.0, -1.0], [1.0, 1.0], [3.0, 3.0], [1.0, 0.0]],
+                  [0.0, 0.0, 1.0, 3.0, 5.0]), 2),
+    # A second-layer neuron whose bent hyperplane runs along the triangle's edge x + y = 1.
+    ("deep_line_on_polytope_edge", [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]], [[1.0]]],
+     [[0.0, 0.0], [-1.0], [0.0]], None,
+     plr.Polytope([[-1.0, 0.0], [0.0, -1.0], [1.0, 1.0]], [0.0, 0.0, 1.0]), 1),
     # Parallel lines x = 0, 1, 2 in the plane.
     ("parallel_lines", [[[1.0, 0.0], [2.0, 0.0], [-1.0, 0.0]], [[1.0, 1.0, 1.0]]],
      [[0.0, -2.0, 2.0], [0.0]], None, None, 4),
@@ -555,13 +567,7 @@ def test_oracle_knows_the_textbook_cases():
 # ----------------------------------------------------------------------------------------
 # Resolution: small regions must not depend on where other hyperplanes lie
 # ----------------------------------------------------------------------------------------
-SCALE_BUG = ("BUG: in all of R^d the tolerance scale is the distance of the farthest "
-             "first-layer hyperplane from the origin, so one far-away hyperplane (a neuron "
-             "with tiny weights) merges distinct hyperplanes and drops small regions "
-             "everywhere else")
 
-
-@pytest.mark.xfail(strict=True, reason=SCALE_BUG)
 @pytest.mark.parametrize("method", ["auto", "brute"])
 def test_a_far_hyperplane_does_not_blur_near_ones_1d(method):
     # Breakpoints at 0, 1e-3 and -1e6 (the last from a neuron with weight 1e-6, bias 1):
@@ -571,7 +577,6 @@ def test_a_far_hyperplane_does_not_blur_near_ones_1d(method):
     assert len(plr.partition(net, method=method)) == 4
 
 
-@pytest.mark.xfail(strict=True, reason=SCALE_BUG)
 def test_a_far_hyperplane_does_not_blur_near_ones_2d():
     # Lines x = 0, x = 1e-4, y = 0 and the far line y = -1e6: 3 x 3 = 9 regions.
     net = plr.from_arrays([[[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1e-6]],
@@ -579,26 +584,16 @@ def test_a_far_hyperplane_does_not_blur_near_ones_2d():
     assert len(plr.partition(net)) == 9
 
 
-TINY_BOX_BUG = ("BUG: Box.scale is max(1, |coordinates|), not the box's size, so a box "
-                "narrower than about 2e-9 * scale loses its regions: the brute-force engine "
-                "finds 0 regions where the layer-wise one finds 1, and a line through the "
-                "middle of a tiny box splits nothing")
-
-
-TINY = pytest.mark.xfail(strict=True, reason=TINY_BOX_BUG)
 
 
 @pytest.mark.parametrize("box, expected, method", [
     pytest.param(plr.Box([0.0, 0.0], [1e-10, 1e-10]), 1, "auto", id="tiny_corner-auto"),
-    pytest.param(plr.Box([0.0, 0.0], [1e-10, 1e-10]), 1, "brute", id="tiny_corner-brute",
-                 marks=TINY),
-    pytest.param(plr.Box([-1e-10, -1e-10], [1e-10, 1e-10]), 2, "auto", id="tiny_centred-auto",
-                 marks=TINY),
+    pytest.param(plr.Box([0.0, 0.0], [1e-10, 1e-10]), 1, "brute", id="tiny_corner-brute"),
+    pytest.param(plr.Box([-1e-10, -1e-10], [1e-10, 1e-10]), 2, "auto", id="tiny_centred-auto"),
     pytest.param(plr.Box([-1e-10, -1e-10], [1e-10, 1e-10]), 2, "brute",
-                 id="tiny_centred-brute", marks=TINY),
+                 id="tiny_centred-brute"),
     pytest.param(plr.Box([1e6, 0.0], [1e6 + 1e-4, 1.0]), 1, "auto", id="thin_far-auto"),
-    pytest.param(plr.Box([1e6, 0.0], [1e6 + 1e-4, 1.0]), 1, "brute", id="thin_far-brute",
-                 marks=TINY),
+    pytest.param(plr.Box([1e6, 0.0], [1e6 + 1e-4, 1.0]), 1, "brute", id="thin_far-brute"),
 ])
 def test_small_boxes_keep_their_regions(box, expected, method):
     # relu(x0): the line x0 = 0 crosses only the centred box.

@@ -136,15 +136,15 @@ CASES = [
      plr.InvalidDomainError, ValueError, r"unsupported domain list"),
     ("unknown_method",
      lambda: plr.partition(abs_net(), method="magic"),
-     plr.InvalidDomainError, ValueError,
+     plr.InvalidArgumentError, ValueError,
      r"unknown method 'magic'; choose one of auto, layerwise, brute"),
     ("unknown_backend",
      lambda: plr.partition(abs_net(), backend="gurobi"),
-     plr.InvalidDomainError, ValueError,
+     plr.InvalidArgumentError, ValueError,
      r"unknown LP backend 'gurobi'; choose one of daqp, highs, cvxpy"),
     ("unknown_backend_count",
      lambda: plr.count_regions(abs_net(), backend="glpk"),
-     plr.InvalidDomainError, ValueError, r"unknown LP backend 'glpk'"),
+     plr.InvalidArgumentError, ValueError, r"unknown LP backend 'glpk'"),
     ("not_a_network",
      lambda: plr.partition([[1.0]]),
      plr.InvalidNetworkError, ValueError, r"expected a plregions Network, got list"),
@@ -200,9 +200,6 @@ def test_load_npz_errors(tmp_path, bad):
     assert isinstance(info.value, ValueError)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: load_npz on a file holding an object (pickled) "
-                   "array lets numpy's raw ValueError ('Object arrays cannot be loaded when "
-                   "allow_pickle=False') escape instead of an InvalidNetworkError")
 def test_load_npz_refuses_pickles(tmp_path):
     path = tmp_path / "net.npz"
     np.savez(path, W0=np.array([{"evil": 1}], dtype=object), b0=np.zeros(1))
@@ -210,40 +207,29 @@ def test_load_npz_refuses_pickles(tmp_path):
         load_npz(path)
 
 
-PRELU_BUG = ("BUG: from_arrays with ('prelu', alphas) of the wrong length (or not 1-D) raises "
-             "numpy's raw ValueError from np.broadcast_to before its own check runs")
 
-
-@pytest.mark.xfail(strict=True, reason=PRELU_BUG)
 def test_prelu_slopes_of_wrong_length():
     with pytest.raises(plr.InvalidNetworkError,
                        match=r"hidden layer 0: 3 PReLU slopes for 2 units"):
         plr.from_arrays(*RELU_1D, [("prelu", [0.1, 0.2, 0.3])])
 
 
-@pytest.mark.xfail(strict=True, reason=PRELU_BUG)
 def test_prelu_slopes_not_1d():
     with pytest.raises(plr.InvalidNetworkError, match=r"hidden layer 0: .*slope"):
         plr.from_arrays(*RELU_1D, [("prelu", [[0.1, 0.2]])])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ('leaky_relu', 'abc') raises numpy's raw "
-                   "ValueError (could not convert string to float), not InvalidNetworkError")
 def test_leaky_relu_slope_not_a_number():
     with pytest.raises(plr.InvalidNetworkError, match=r"hidden layer 0: .*slope"):
         plr.from_arrays(*RELU_1D, [("leaky_relu", "abc")])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Tolerance(radius=-1) raises a plain ValueError "
-                   "that is not a PLRegionsError (STYLE.md habit 4: one base exception)")
 def test_bad_tolerance():
     with pytest.raises(ValueError, match=r"Tolerance\.radius = -1") as info:
         plr.Tolerance(radius=-1)
     assert isinstance(info.value, plr.PLRegionsError)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the Box error message prints numpy reprs "
-                   "('lower = np.float64(1.0), upper = np.float64(0.5)') under numpy 2")
 def test_box_message_prints_plain_numbers():
     with pytest.raises(plr.InvalidDomainError,
                        match=r"Box coordinate 1: lower = 1\.0, upper = 0\.5 \(lower > upper\)"):

@@ -123,12 +123,7 @@ def test_every_point_lies_in_exactly_one_region(case, seed):
         assert np.all(part[i].contains(X[inside]))
 
 
-FIND_BUG = ("BUG: Partition.find returns -1 (and region_at raises 'lies on the boundary') "
-            "at every point where some neuron's pre-activation is identically zero on the "
-            "region (dead neuron, relu(-relu(x))); such a neuron makes no boundary")
 
-
-@pytest.mark.xfail(strict=True, reason=FIND_BUG)
 @SETTINGS
 @given(cases(), st.integers(0, 2**32 - 1))
 def test_find_locates_random_points(case, seed):
@@ -139,7 +134,6 @@ def test_find_locates_random_points(case, seed):
     assert np.array_equal(part.find(X), expected)
 
 
-@pytest.mark.xfail(strict=True, reason=FIND_BUG)
 def test_find_with_an_identically_zero_neuron():
     # Layer 2 computes -relu(x): identically zero for x < 0, so it is inactive there and
     # the two regions are x < 0 and x > 0.
@@ -151,7 +145,6 @@ def test_find_with_an_identically_zero_neuron():
     assert plr.region_at(net, [-1.0]).pattern.tolist() == [False, False]
 
 
-@pytest.mark.xfail(strict=True, reason=FIND_BUG)
 def test_find_with_a_dead_neuron():
     # Neuron 0 has zero weights and zero bias: it is inactive everywhere.
     net = plr.from_arrays([[[0.0, 0.0], [1.0, 0.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
@@ -417,9 +410,6 @@ def test_linear_regions_of_an_arrangement(d, n, seed):
     assert part.n_linear_regions == sum(comb(n - k, j) for j in range(d + 1))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Polytope accepts an unbounded polyhedron (here "
-                   "the half-plane x0 <= 1) and Partition.is_bounded then reports every region "
-                   "of it as bounded")
 def test_unbounded_polytope_domain():
     net = plr.from_arrays([[[1.0, 0.0]], [[1.0]]], [[0.0], [0.0]])
     try:
@@ -429,3 +419,106 @@ def test_unbounded_polytope_domain():
     part = plr.partition(net, half_plane)
     assert len(part) == 2  # 0 < x0 < 1 and x0 < 0, both unbounded in x1
     assert part.n_bounded_regions == 0
+
+
+# ----------------------------------------------------------------------------------------
+# Facets and region_at
+# ----------------------------------------------------------------------------------------
+@SETTINGS
+@given(cases(max_depth=2))
+def test_facets_agree_with_the_graph(case):
+    net, domain, _ = case
+    part = plr.partition(net, domain)
+    graph = plr.region_graph(part)
+    patterns = part.activation_patterns
+    for region in part:
+        facets = region.facets
+        A, b = region.halfspaces
+        neighbors = {f.neighbor for f in facets if f.neighbor >= 0}
+        assert neighbors == set(graph.neighbors(region.index))
+        assert len(neighbors) == sum(f.neighbor >= 0 for f in facets)  # one facet per neighbor
+        for f in facets:
+            assert np.isclose(np.linalg.norm(f.normal), 1.0)
+            assert np.isclose(f.normal @ f.point, f.offset, atol=1e-9)
+            assert np.all(A @ f.point <= b + 1e-9), "facet point outside the region's closure"
+            if f.neighbor >= 0:
+                flipped = np.flatnonzero(patterns[region.index] != patterns[f.neighbor])
+                assert f.neurons == tuple(flipped.tolist())
+                assert graph.edges[region.index, f.neighbor]["neurons"] == f.neurons
+            else:
+                assert domain is not None, "a boundary facet in all of R^d"
+        if domain is None:
+            assert all(f.neighbor >= 0 for f in facets)
+
+
+@SETTINGS
+@given(cases(max_depth=2), st.integers(0, 2**32 - 1))
+def test_region_at_matches_the_partition(case, seed):
+    net, domain, _ = case
+    part = plr.partition(net, domain)
+    rng = np.random.default_rng(seed)
+    for x in sample_points(domain, net.n_in, rng, 5):
+        if any(np.any(z == 0) for z in net.preactivations(x)):
+            continue  # identically-zero neurons: see test_find_with_an_identically_zero_neuron
+        i = part.index_of(net.activation_patterns(x)[0])
+        region = plr.region_at(net, x, domain)
+        assert np.array_equal(region.pattern, part[i].pattern)
+        assert region.is_bounded == part[i].is_bounded
+        for A, B in zip(region.local_map, part[i].local_map):
+            assert np.array_equal(A, B)
+        assert region.radius > 0
+        assert np.all(region.contains(x))
+
+
+def test_region_at_facets():
+    # Three lines in general position; the point lies in the bounded triangle.
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+                          [[0.0, 0.0, -1.0], [0.0]])
+    region = plr.region_at(net, [0.3, 0.3])
+    assert region.is_bounded
+    assert sorted(f.neurons for f in region.facets) == [(0,), (1,), (2,)]
+
+
+# ----------------------------------------------------------------------------------------
+# More invariances
+# ----------------------------------------------------------------------------------------
+@SETTINGS
+@given(cases(max_depth=3, domains=("none",)), st.integers(0, 2**32 - 1))
+def test_affine_change_of_input_coordinates_changes_nothing(case, seed):
+    """x = M u + t with M invertible: the network u -> net(M u + t) on all of R^d has the
+    same regions (counts, bounded, linear, edges)."""
+    net, _, (weights, biases, activations) = case
+    rng = np.random.default_rng(seed)
+    d = net.n_in
+    Q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    M = Q @ np.diag(rng.uniform(0.5, 2.0, size=d))
+    t = rng.normal(size=d)
+    W2, b2 = [w.copy() for w in weights], [b.copy() for b in biases]
+    W2[0], b2[0] = weights[0] @ M, weights[0] @ t + biases[0]
+    net2 = plr.from_arrays(W2, b2, activations)
+    part, part2 = plr.partition(net), plr.partition(net2)
+    assert summary(part) == summary(part2)
+    assert part.n_bounded_regions == part2.n_bounded_regions
+    assert pattern_set(part) == pattern_set(part2)
+
+
+@SETTINGS
+@given(cases(max_depth=3))
+def test_zero_output_makes_one_linear_region(case):
+    net, domain, (weights, biases, activations) = case
+    flat = plr.from_arrays([*weights[:-1], np.zeros_like(weights[-1])], biases, activations)
+    part = plr.partition(flat, domain)
+    assert len(part) == len(plr.partition(net, domain))
+    assert part.n_linear_regions == 1
+
+
+@SETTINGS
+@given(cases(max_depth=3))
+def test_linear_regions_do_not_depend_on_the_graph_being_built_first(case):
+    net, domain, _ = case
+    first = plr.partition(net, domain)
+    n_linear = first.n_linear_regions
+    second = plr.partition(net, domain)
+    plr.region_graph(second)
+    assert second.n_linear_regions == n_linear
+    assert np.array_equal(first.linear_region_labels, second.linear_region_labels)

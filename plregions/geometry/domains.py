@@ -67,7 +67,8 @@ class Box:
             i = int(bad[0])
             what = "zero width" if lower[i] == upper[i] else "lower > upper"
             raise InvalidDomainError(
-                f"Box coordinate {i}: lower = {lower[i]!r}, upper = {upper[i]!r} ({what}); "
+                f"Box coordinate {i}: lower = {float(lower[i])!r}, upper = "
+                f"{float(upper[i])!r} ({what}); "
                 "every coordinate needs lower < upper (for a lower-dimensional domain use "
                 "a Plane or Segment slice)"
             )
@@ -80,8 +81,13 @@ class Box:
 
     @property
     def scale(self) -> float:
-        """Largest absolute coordinate reached by the box (at least 1)."""
-        return float(max(1.0, np.abs(self.lower).max(), np.abs(self.upper).max()))
+        """Half the largest side, floored at 1e-7 times the largest coordinate."""
+        magnitude = max(np.abs(self.lower).max(), np.abs(self.upper).max())
+        return float(max(np.max(self.upper - self.lower) / 2, 1e-7 * magnitude))
+
+    @property
+    def is_bounded(self) -> bool:
+        return True
 
     def halfspaces(self) -> tuple[np.ndarray, np.ndarray]:
         """Unit-normal halfspaces ``A x <= b``: ndarray (2d, d) and (2d,)."""
@@ -134,16 +140,22 @@ class Polytope:
         A, b = normalize_halfspaces(A, b)
         object.__setattr__(self, "A", A)
         object.__setattr__(self, "b", b)
-        scale = float(max(1.0, np.abs(b).max(initial=0.0)))
-        object.__setattr__(self, "_scale", scale)
-        center, radius = _chebyshev_center(A, b, scale)
-        if radius <= 1e-9 * scale:
+        if A.shape[0] == 0:
+            raise InvalidDomainError("Polytope has no constraint; use domain=None for all of R^d")
+        magnitude = float(max(1.0, np.abs(b).max()))
+        center, radius = _chebyshev_center(A, b, magnitude)
+        if radius <= 1e-9 * magnitude:
             raise InvalidDomainError(
                 "Polytope has an empty interior (its largest inscribed ball has radius "
                 f"{max(radius, 0.0):.3g}); for a lower-dimensional domain use a Plane or "
                 "Segment slice"
             )
         object.__setattr__(self, "center", center)
+        object.__setattr__(self, "radius", radius)
+        bounded = _positively_spanning(A)
+        object.__setattr__(self, "is_bounded", bounded)
+        floor = 1e-7 * max(magnitude, float(np.abs(center).max()))
+        object.__setattr__(self, "_scale", max(min(radius, magnitude), floor))
 
     @property
     def dim(self) -> int:
@@ -151,6 +163,7 @@ class Polytope:
 
     @property
     def scale(self) -> float:
+        """The inscribed radius (at most the largest |b|), floored like :attr:`Box.scale`."""
         return self._scale
 
     def halfspaces(self) -> tuple[np.ndarray, np.ndarray]:
@@ -159,6 +172,24 @@ class Polytope:
 
     def __repr__(self) -> str:
         return f"Polytope({self.A.shape[0]} halfspaces in R^{self.dim})"
+
+
+def _positively_spanning(A: np.ndarray) -> bool:
+    """Whether ``{y : A y <= 0} = {0}`` (the polytope is bounded), by one HiGHS LP."""
+    from scipy.optimize import linprog
+
+    k, d = A.shape
+    if k <= d or np.linalg.matrix_rank(A) < d:
+        return False
+    # max t  s.t.  A^T lam = 0, lam_i >= t, sum(lam) <= 1
+    c = np.zeros(k + 1)
+    c[-1] = -1.0
+    G = np.hstack([-np.eye(k), np.ones((k, 1))])
+    G = np.vstack([G, np.r_[np.ones(k), 0.0]])
+    h = np.r_[np.zeros(k), 1.0]
+    res = linprog(c, A_ub=G, b_ub=h, A_eq=np.hstack([A.T, np.zeros((d, 1))]), b_eq=np.zeros(d),
+                  bounds=[(None, None)] * k + [(None, 1.0)], method="highs")
+    return bool(res.status == 0 and -res.fun > 1e-12)
 
 
 def _chebyshev_center(A: np.ndarray, b: np.ndarray, scale: float) -> tuple[np.ndarray, float]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from plregions.errors import InvalidDomainError, SolverError, missing_dependency
+from plregions.errors import InvalidArgumentError, SolverError, missing_dependency
 
 __all__ = ["BACKENDS", "LPStats", "solve_max_t", "certified_ball", "facet_margin",
            "recession_cone_is_zero", "BallWorkspace",
@@ -45,7 +45,7 @@ class LPStats:
 def check_backend(backend: str) -> str:
     """Validate an LP backend name, raising with the choices if it is unknown."""
     if backend not in BACKENDS:
-        raise InvalidDomainError(
+        raise InvalidArgumentError(
             f"unknown LP backend {backend!r}; choose one of {', '.join(BACKENDS)}"
         )
     if backend == "cvxpy":

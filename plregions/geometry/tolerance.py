@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from plregions.errors import InvalidArgumentError
+
 __all__ = ["Tolerance", "DEFAULT_TOLERANCE"]
 
 
@@ -12,9 +14,12 @@ class Tolerance:
     """Numerical thresholds, each relative to the scale of the problem.
 
     All halfspaces are stored with unit-norm normals, so radii and margins are distances
-    in input space. ``scale`` is the size of the domain (half the largest side of a box,
-    or 1 for all of R^d, or larger when the network's hyperplanes sit far away); every
-    distance threshold below is multiplied by it.
+    in input space. Every distance threshold below is multiplied by the domain's
+    ``scale``: half the largest side of a box, the inscribed radius of a polytope, 1 for
+    all of R^d (partition a box to analyse a network whose geometry lives at another
+    scale); it is never below ``1e-7`` times the largest coordinate of the domain, the
+    precision floor of float64 arithmetic there. A form whose coefficients cancel to less
+    than ``parallel`` times the size of the terms that made them is identically zero.
 
     Attributes
     ----------
@@ -40,8 +45,8 @@ class Tolerance:
     def __post_init__(self):
         for name in ("radius", "facet", "parallel", "affine_map"):
             value = getattr(self, name)
-            if not (0 < value < 1e-2):
-                raise ValueError(
+            if not (isinstance(value, (int, float)) and 0 < value < 1e-2):
+                raise InvalidArgumentError(
                     f"Tolerance.{name} = {value!r}; it must be a small positive number "
                     "(between 0 and 1e-2)"
                 )

@@ -60,7 +60,12 @@ class Activation:
         elif isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], str):
             name = spec[0].lower().replace("-", "_")
             if name in ("leaky_relu", "leakyrelu"):
-                slope = np.asarray(spec[1], dtype=float)
+                try:
+                    slope = np.asarray(spec[1], dtype=float)
+                except (TypeError, ValueError):
+                    raise InvalidNetworkError(
+                        f"hidden layer {layer}: leaky_relu slope {spec[1]!r} is not a number"
+                    ) from None
                 if slope.ndim != 0:
                     raise InvalidNetworkError(
                         f"hidden layer {layer}: leaky_relu takes one slope, got shape "
@@ -68,7 +73,18 @@ class Activation:
                     )
                 return cls("leaky_relu", float(slope))
             if name == "prelu":
-                return cls("prelu", np.asarray(spec[1], dtype=float))
+                try:
+                    slopes = np.asarray(spec[1], dtype=float)
+                except (TypeError, ValueError):
+                    raise InvalidNetworkError(
+                        f"hidden layer {layer}: prelu slopes {spec[1]!r} are not numbers"
+                    ) from None
+                if slopes.ndim > 1:
+                    raise InvalidNetworkError(
+                        f"hidden layer {layer}: prelu slopes have shape {slopes.shape}; give "
+                        "one slope per unit (a 1-D array) or a single shared slope"
+                    )
+                return cls("prelu", slopes)
         raise InvalidNetworkError(
             f"hidden layer {layer}: unknown activation {spec!r}; expected one of "
             "'relu', 'identity', ('leaky_relu', alpha), ('prelu', alphas)"

@@ -263,12 +263,13 @@ def from_arrays(weights: Sequence, biases: Sequence, activations: Sequence | Non
             output = OutputLayer(W, b)
             break
         act = Activation.parse(activations[index], index)
-        slope = np.broadcast_to(np.asarray(act.negative_slope, dtype=float), (W.shape[0],))
-        if np.ndim(act.negative_slope) == 1 and np.shape(act.negative_slope) != (W.shape[0],):
+        given = np.asarray(act.negative_slope, dtype=float)
+        if given.ndim > 1 or (given.ndim == 1 and given.shape != (W.shape[0],)):
             raise InvalidNetworkError(
-                f"hidden layer {index}: {np.shape(act.negative_slope)[0]} PReLU slopes for "
-                f"{W.shape[0]} units; give one slope per unit or a single shared slope"
+                f"hidden layer {index}: {given.size} PReLU slopes for {W.shape[0]} units; "
+                "give one slope per unit or a single shared slope"
             )
+        slope = np.broadcast_to(given, (W.shape[0],))
         if not np.all(np.isfinite(slope)):
             raise InvalidNetworkError(f"hidden layer {index}: negative slopes must be finite")
         hidden.append(HiddenLayer(W, b, np.array(slope, dtype=float), act.kind))

@@ -42,28 +42,40 @@ def load_npz(path: str | os.PathLike) -> Network:
     except (OSError, ValueError) as err:
         raise InvalidNetworkError(f"{path}: cannot be read as a .npz network ({err})") from None
     with data:
-        keys = set(data.files)
-        n_layers = 0
-        while f"W{n_layers}" in keys:
-            n_layers += 1
-        if n_layers == 0:
+        try:
+            return _network_from_arrays(path, data)
+        except ValueError as err:
+            if isinstance(err, InvalidNetworkError):
+                raise
             raise InvalidNetworkError(
-                f"{path}: no arrays named W0, b0, W1, b1, ...; save networks with "
-                "plregions.save_network or name the arrays that way"
-            )
-        missing = [f"b{i}" for i in range(n_layers) if f"b{i}" not in keys]
-        if missing:
-            raise InvalidNetworkError(f"{path}: missing bias arrays {missing}")
-        weights = [data[f"W{i}"] for i in range(n_layers)]
-        biases = [data[f"b{i}"] for i in range(n_layers)]
-        activations = []
-        for i in range(n_layers - 1):
-            if f"slope{i}" not in keys:
-                activations.append("relu")
-                continue
-            kind = str(data[f"kind{i}"]) if f"kind{i}" in keys else "prelu"
-            if kind not in ACTIVATION_KINDS:
-                kind = "prelu"
-            activations.append(Activation(kind, np.asarray(data[f"slope{i}"], dtype=float)))
-        input_shape = tuple(int(s) for s in data["input_shape"]) if "input_shape" in keys else None
+                f"{path}: cannot be read as a network ({err}); plregions loads plain numeric "
+                "arrays only, never pickled objects"
+            ) from None
+
+
+def _network_from_arrays(path, data) -> Network:
+    keys = set(data.files)
+    n_layers = 0
+    while f"W{n_layers}" in keys:
+        n_layers += 1
+    if n_layers == 0:
+        raise InvalidNetworkError(
+            f"{path}: no arrays named W0, b0, W1, b1, ...; save networks with "
+            "plregions.save_network or name the arrays that way"
+        )
+    missing = [f"b{i}" for i in range(n_layers) if f"b{i}" not in keys]
+    if missing:
+        raise InvalidNetworkError(f"{path}: missing bias arrays {missing}")
+    weights = [data[f"W{i}"] for i in range(n_layers)]
+    biases = [data[f"b{i}"] for i in range(n_layers)]
+    activations = []
+    for i in range(n_layers - 1):
+        if f"slope{i}" not in keys:
+            activations.append("relu")
+            continue
+        kind = str(data[f"kind{i}"]) if f"kind{i}" in keys else "prelu"
+        if kind not in ACTIVATION_KINDS:
+            kind = "prelu"
+        activations.append(Activation(kind, np.asarray(data[f"slope{i}"], dtype=float)))
+    input_shape = tuple(int(s) for s in data["input_shape"]) if "input_shape" in keys else None
     return from_arrays(weights, biases, activations, input_shape=input_shape)

@@ -45,19 +45,23 @@ class Adjacency:
     neighbors: np.ndarray
 
 
-def iter_facet_candidates(part, index: int, include_domain: bool = False, rows=None):
+def iter_facet_candidates(part, index: int, include_domain: bool = False, rows=None,
+                          include_missing: bool = False):
     """Yield ``(row, group_rows, neighbor_index, flipped_neurons)`` per candidate facet.
 
     Candidates are the region's hyperplanes whose far pattern is a region of the
-    partition (``neighbor_index >= 0``) and, with ``include_domain``, the domain's own
-    hyperplanes (``neighbor_index = -1``). Each still needs an LP to be confirmed.
+    partition (``neighbor_index >= 0``), with ``include_domain`` the domain's own
+    hyperplanes (``neighbor_index = -1``) and with ``include_missing`` the others
+    (``neighbor_index = -2``: a region not held by this partition, as for
+    :func:`~plregions.region_at`). Each still needs an LP to be confirmed. Rows are in
+    the engine's unit frame.
     """
     from plregions.partition.partition import group_rows
 
-    net = part.network
-    rows = part.region_rows(index) if rows is None else rows
+    net = part._frame_problem[0]
+    rows = part.frame_rows(index) if rows is None else rows
     pattern = part.activation_pattern(index)
-    group, _, reps = group_rows(rows, part.scale, part.tolerance)
+    group, _, reps = group_rows(rows, 1.0, part.tolerance)
     layer_of = part.neuron_layers
     if reps.size == group.size:
         members_of = [(int(r),) for r in reps]
@@ -99,25 +103,29 @@ def iter_facet_candidates(part, index: int, include_domain: bool = False, rows=N
                 yield rep, members, -1, tuple(int(v) for v in labels[labels >= 0])
             continue
         j = lookup.get(keys[g].tobytes(), -1)
-        if j >= 0:
-            yield rep, members, j, tuple(np.flatnonzero(across_all[g] != pattern).tolist())
+        if j >= 0 or include_missing:
+            yield (rep, members, j if j >= 0 else -2,
+                   tuple(np.flatnonzero(across_all[g] != pattern).tolist()))
 
 
 def _facet_point(part, rows, rep, members):
-    return facet_margin(rows.A, rows.b, rep, members, part.tolerance.facet * part.scale,
-                        1e3 * part.scale, part.backend, part.graph_lp_stats)
+    return facet_margin(rows.A, rows.b, rep, members, part.tolerance.facet, 1e3, part.backend,
+                        part.graph_lp_stats)
 
 
 def region_facets(part, index: int):
     """All facets of region ``index``, the domain's included (one LP per candidate)."""
     from plregions.partition.partition import Facet
 
-    rows = part.region_rows(index)
+    rows = part.frame_rows(index)
+    frame = part.frame
     facets = []
-    for rep, members, j, flipped in iter_facet_candidates(part, index, True, rows):
+    for rep, members, j, flipped in iter_facet_candidates(part, index, True, rows, True):
         point = _facet_point(part, rows, rep, members)
         if point is not None:
-            facets.append(Facet(int(j), flipped, rows.A[rep].copy(), float(rows.b[rep]), point))
+            normal = rows.A[rep].copy()
+            offset = float(normal @ frame.center + frame.scale * rows.b[rep])
+            facets.append(Facet(int(j), flipped, normal, offset, frame.to_input(point)))
     return facets
 
 
@@ -134,7 +142,7 @@ def compute_adjacency(part, pairs_filter=None, regions=None) -> Adjacency:
     found: dict[tuple[int, int], tuple[int, ...]] = {}
     rejected: set[tuple[int, int, tuple[int, ...]]] = set()
     for i in (range(len(part)) if regions is None else regions.tolist()):
-        rows = part.region_rows(i)
+        rows = part.frame_rows(i)
         for rep, members, j, flipped in iter_facet_candidates(part, i, rows=rows):
             if j < 0:
                 continue

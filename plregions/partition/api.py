@@ -8,12 +8,12 @@ import numpy as np
 
 from plregions.engines.brute import iter_regions_brute
 from plregions.engines.layerwise import iter_regions_layerwise
-from plregions.errors import InvalidDomainError, InvalidNetworkError
+from plregions.errors import InvalidArgumentError, InvalidDomainError, InvalidNetworkError
 from plregions.geometry.domains import Box, Polytope
 from plregions.geometry.lp import LPStats, certified_ball, check_backend
 from plregions.geometry.tolerance import DEFAULT_TOLERANCE, Tolerance
 from plregions.network import Network
-from plregions.partition.partition import Partition, Region
+from plregions.partition.partition import Frame, Partition, Region
 
 __all__ = ["partition", "count_regions", "region_at", "METHODS"]
 
@@ -33,15 +33,9 @@ def resolve_domain(net: Network, domain):
     """Halfspaces, scale and a certified starting ball for ``domain``."""
     d = net.n_in
     if domain is None:
-        A0, b0 = np.zeros((0, d)), np.zeros(0)
-        scale = 1.0
-        if net.hidden:
-            W, b = net.hidden[0].weight, net.hidden[0].bias
-            norms = np.linalg.norm(W, axis=1)
-            ok = norms > 0
-            if ok.any():
-                scale = float(max(1.0, np.max(np.abs(b[ok]) / norms[ok])))
-        return A0, b0, scale, np.zeros(d), 1e3 * scale
+        # The scale of R^d is 1 whatever the network: a far-away hyperplane must not
+        # coarsen the tolerance everywhere else (partition a Box for other scales).
+        return np.zeros((0, d)), np.zeros(0), 1.0, np.zeros(d), 1e3
     if isinstance(domain, (Box, Polytope)):
         if domain.dim != d:
             raise InvalidDomainError(
@@ -55,7 +49,7 @@ def resolve_domain(net: Network, domain):
             radius = float(np.min(domain.upper - domain.lower) / 2)
         else:
             center = domain.center
-            radius = float(np.min(b0 - A0 @ center))
+            radius = min(float(np.min(b0 - A0 @ center)), 1e3 * scale)
         return A0, b0, scale, center, radius
     raise InvalidDomainError(
         f"unsupported domain {type(domain).__name__}; use None (all of R^d), "
@@ -65,18 +59,23 @@ def resolve_domain(net: Network, domain):
 
 def _iter_leaves(net, domain, method, tolerance, backend, stats):
     if method not in METHODS:
-        raise InvalidDomainError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        raise InvalidArgumentError(
+            f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     check_backend(backend)
     if tolerance is None:
         tolerance = DEFAULT_TOLERANCE
     elif not isinstance(tolerance, Tolerance):
-        raise InvalidDomainError("tolerance must be a plregions.Tolerance")
+        raise InvalidArgumentError(
+            f"tolerance must be a plregions.Tolerance, got {type(tolerance).__name__}")
     A0, b0, scale, x0, r0 = resolve_domain(net, domain)
+    frame = Frame.of_domain(domain, x0, scale)
+    net_f, (A0f, b0f) = frame.network(net, tolerance), frame.halfspaces(A0, b0)
     if method == "brute":
-        leaves = iter_regions_brute(net, A0, b0, scale, tolerance, backend, stats)
+        leaves = iter_regions_brute(net_f, A0f, b0f, 1.0, tolerance, backend, stats)
     else:
-        leaves = iter_regions_layerwise(net, A0, b0, x0, r0, scale, tolerance, backend, stats)
-    return leaves, (A0, b0), scale, tolerance
+        leaves = iter_regions_layerwise(net_f, A0f, b0f, frame.to_frame(x0), r0 / frame.scale,
+                                        1.0, tolerance, backend, stats)
+    return frame.leaves_to_input(leaves), (A0, b0), scale, tolerance, frame
 
 
 def partition(net: Network, domain=None, *, method: str = "auto", backend: str = "daqp",
@@ -111,8 +110,8 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     net = _check_network(net)
     stats = LPStats()
     start = time.perf_counter()
-    leaves, halfspaces, scale, tolerance = _iter_leaves(net, domain, method, tolerance,
-                                                        backend, stats)
+    leaves, halfspaces, scale, tolerance, frame = _iter_leaves(net, domain, method, tolerance,
+                                                               backend, stats)
     patterns, points, radii = [], [], []
     for leaf in leaves:
         patterns.append(leaf.pattern)
@@ -131,7 +130,7 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     return Partition(net, domain, packed, points_arr, np.array(radii, dtype=float),
                      halfspaces=halfspaces, scale=scale, tolerance=tolerance, backend=backend,
                      method="brute" if method == "brute" else "layerwise", seconds=seconds,
-                     lp_stats=stats)
+                     lp_stats=stats, frame=frame)
 
 
 def count_regions(net: Network, domain=None, *, method: str = "auto", backend: str = "daqp",
@@ -149,7 +148,7 @@ def count_regions(net: Network, domain=None, *, method: str = "auto", backend: s
     3
     """
     net = _check_network(net)
-    leaves, _, _, _ = _iter_leaves(net, domain, method, tolerance, backend, LPStats())
+    leaves = _iter_leaves(net, domain, method, tolerance, backend, LPStats())[0]
     return sum(1 for _ in leaves)
 
 
@@ -172,27 +171,28 @@ def region_at(net: Network, x, domain=None, *, tolerance: Tolerance | None = Non
     if x.shape[0] != 1:
         raise InvalidDomainError(f"region_at takes one point, got {x.shape[0]}")
     tolerance = tolerance or DEFAULT_TOLERANCE
-    A0, b0, scale, _, _ = resolve_domain(net, domain)
+    A0, b0, scale, x0, _ = resolve_domain(net, domain)
+    frame = Frame.of_domain(domain, x0, scale)
     if A0.shape[0] and np.any(A0 @ x[0] >= b0):
         raise InvalidDomainError(f"point {x[0].tolist()} is not inside the domain's interior")
-    zs = net.preactivations(x)
-    for index, (z, layer) in enumerate(zip(zs, net.hidden)):
-        on = np.flatnonzero(z[0, layer.is_neuron] == 0)
-        if on.size:
-            raise InvalidDomainError(
-                f"point {x[0].tolist()} lies on the boundary of neuron(s) "
-                f"{(net.neuron_slice(index).start + on).tolist()} (pre-activation exactly 0); "
-                "it belongs to no activation region"
-            )
     pattern = net.activation_patterns(x)[0]
     stats = LPStats()
     packed = np.packbits(pattern)[None, :].reshape(1, (net.n_neurons + 7) // 8)
     part = Partition(net, domain, packed, x.copy(), np.zeros(1), halfspaces=(A0, b0),
                      scale=scale, tolerance=tolerance, backend=check_backend(backend),
-                     method="point", seconds=0.0, lp_stats=stats)
+                     method="point", seconds=0.0, lp_stats=stats, frame=frame)
     rows = part.region_rows(0)
-    found = certified_ball(rows.A, rows.b, tolerance.radius * scale, 1e3 * scale, backend, stats)
+    # A pre-activation exactly 0 at x is a boundary unless it is identically 0 there.
+    on = rows.labels[(rows.labels >= 0) & (rows.A @ x[0] >= rows.b)]
+    if on.size:
+        raise InvalidDomainError(
+            f"point {x[0].tolist()} lies on the boundary of neuron(s) "
+            f"{sorted(set(on.tolist()))} (pre-activation exactly 0); it belongs to no "
+            "activation region"
+        )
+    frows = part.frame_rows(0)
+    found = certified_ball(frows.A, frows.b, tolerance.radius, 1e3, backend, stats)
     if found is not None:
-        part.interior_points[0] = found[0]
-        part.radii[0] = found[1]
+        part.interior_points[0] = frame.to_input(found[0])
+        part.radii[0] = found[1] * frame.scale
     return part[0]

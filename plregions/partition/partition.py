@@ -13,7 +13,56 @@ from plregions.geometry.lp import LPStats, recession_cone_is_zero
 from plregions.geometry.tolerance import Tolerance
 from plregions.network import Network
 
-__all__ = ["Partition", "Region", "Facet", "group_rows"]
+__all__ = ["Partition", "Region", "Facet", "Frame", "group_rows"]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The coordinates the engines work in: ``x = center + scale * y``.
+
+    A bounded domain is moved to the origin and scaled to unit size before any LP, so
+    that the LP solvers' absolute tolerances and float64 rounding act at the domain's own
+    scale (a box of side 1e-10, or one far from the origin, keeps its regions).
+    """
+
+    center: np.ndarray
+    scale: float
+
+    @classmethod
+    def of_domain(cls, domain, center, scale) -> Frame:
+        if domain is None:
+            return cls(np.zeros_like(center), 1.0)
+        return cls(np.asarray(center, dtype=float), float(scale))
+
+    @property
+    def is_identity(self) -> bool:
+        return self.scale == 1.0 and not np.any(self.center)
+
+    def network(self, net: Network, tol: Tolerance) -> Network:
+        if self.is_identity:
+            return net
+        from plregions.network.restriction import restrict_network
+
+        d = net.n_in
+        return restrict_network(net, self.scale * np.eye(d), self.center, rel_tol=1e-15)
+
+    def halfspaces(self, A, b):
+        return A, (b - A @ self.center) / self.scale
+
+    def to_frame(self, x):
+        return (np.asarray(x, dtype=float) - self.center) / self.scale
+
+    def to_input(self, y):
+        return self.center + self.scale * np.asarray(y, dtype=float)
+
+    def leaves_to_input(self, leaves):
+        from plregions.engines.layerwise import LeafRegion
+
+        if self.is_identity:
+            yield from leaves
+            return
+        for leaf in leaves:
+            yield LeafRegion(leaf.pattern, self.to_input(leaf.point), leaf.radius * self.scale)
 
 
 @dataclass(frozen=True)
@@ -23,7 +72,9 @@ class Facet:
     Attributes
     ----------
     neighbor : int
-        The region across the facet, or -1 where the facet lies on the domain's boundary.
+        The region across the facet; -1 where the facet lies on the domain's boundary;
+        -2 where the region across is not held by the partition (a region from
+        :func:`~plregions.region_at`).
     neurons : tuple of int
         Neurons whose hyperplane makes the facet (empty for a pure domain facet).
     normal : ndarray of shape (d,)
@@ -140,7 +191,7 @@ class Partition:
     def __init__(self, network: Network, domain, patterns: np.ndarray,
                  interior_points: np.ndarray, radii: np.ndarray, *, halfspaces, scale: float,
                  tolerance: Tolerance, backend: str, method: str, seconds: float,
-                 lp_stats: LPStats):
+                 lp_stats: LPStats, frame: Frame | None = None):
         self.network = network
         self.domain = domain
         self.patterns = patterns
@@ -154,6 +205,7 @@ class Partition:
         self.seconds = seconds
         self.lp_stats = lp_stats
         self.graph_lp_stats = LPStats()
+        self.frame = frame if frame is not None else Frame(np.zeros(network.n_in), 1.0)
 
     # -- basic access --------------------------------------------------------------------
     def __len__(self) -> int:
@@ -224,15 +276,31 @@ class Partition:
             outside = np.any(X @ self._A0.T >= self._b0, axis=1)
             out[outside] = -1
         zs = self.network.preactivations(X)
-        on_boundary = np.zeros(X.shape[0], dtype=bool)
+        touching = np.zeros(X.shape[0], dtype=bool)
         for z, layer in zip(zs, self.network.hidden):
-            on_boundary |= np.any(z[:, layer.is_neuron] == 0, axis=1)
-        out[on_boundary] = -1
+            touching |= np.any(z[:, layer.is_neuron] == 0, axis=1)
+        # A pre-activation exactly 0 is a boundary unless it is identically 0 on the
+        # region (a dead neuron makes no boundary): check those few points exactly.
+        for p in np.flatnonzero(touching & (out >= 0)):
+            rows = self.region_rows(int(out[p]))
+            if np.any(rows.A[rows.labels >= 0] @ X[p] >= rows.b[rows.labels >= 0]):
+                out[p] = -1
         return out
 
     def region_rows(self, index: int) -> RegionRows:
+        """Halfspaces of region ``index`` in input coordinates."""
         return region_rows(self.network, self.activation_pattern(index), self._A0, self._b0,
                            self.tolerance)
+
+    @cached_property
+    def _frame_problem(self):
+        A, b = self.frame.halfspaces(self._A0, self._b0)
+        return self.frame.network(self.network, self.tolerance), A, b
+
+    def frame_rows(self, index: int) -> RegionRows:
+        """Halfspaces of region ``index`` in the engine's unit frame (see :class:`Frame`)."""
+        net, A, b = self._frame_problem
+        return region_rows(net, self.activation_pattern(index), A, b, self.tolerance)
 
     # -- derived per-region data ---------------------------------------------------------
     @cached_property
@@ -249,13 +317,13 @@ class Partition:
     def is_bounded(self) -> np.ndarray:
         """bool ndarray of shape (n_regions,): whether each region's closure is bounded.
 
-        Every region of a box or polytope is bounded; in all of R^d one LP per region
-        decides.
+        Every region of a box or bounded polytope is bounded; in all of R^d (or an
+        unbounded polyhedron) one LP per region decides.
         """
-        if self.domain is not None:
+        if self.domain is not None and getattr(self.domain, "is_bounded", False):
             return np.ones(len(self), dtype=bool)
         return np.array([
-            recession_cone_is_zero(self.region_rows(i).A, self.tolerance.facet, self.backend,
+            recession_cone_is_zero(self.frame_rows(i).A, self.tolerance.facet, self.backend,
                                    self.graph_lp_stats)
             for i in range(len(self))], dtype=bool)
 
