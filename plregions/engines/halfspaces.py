@@ -11,7 +11,7 @@ from plregions.geometry.hyperplanes import classify_forms
 from plregions.geometry.tolerance import Tolerance
 from plregions.network import Network
 
-__all__ = ["RegionRows", "region_rows", "neighbor_pattern"]
+__all__ = ["RegionRows", "region_rows", "iter_region_rows", "neighbor_pattern"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ def _patterned_forms(net: Network, pattern: np.ndarray):
     for index, layer in enumerate(net.hidden):
         W, cz, gmag, cmag = layer_forms(layer, M, c)
         ids = np.arange(net.neuron_slice(index).start, net.neuron_slice(index).stop)
-        yield ids, W[layer.is_neuron], cz[layer.is_neuron], gmag[layer.is_neuron], cmag[layer.is_neuron]
+        keep = layer.is_neuron
+        yield ids, W[keep], cz[keep], gmag[keep], cmag[keep]
         slope = layer.negative_slope.copy()
         units = np.flatnonzero(layer.is_neuron)
         slope[units] = np.where(pattern[ids], 1.0, layer.negative_slope[units])
@@ -59,9 +60,71 @@ def region_rows(net: Network, pattern: np.ndarray, A0: np.ndarray, b0: np.ndarra
         rows_A.append(sign[is_plane, None] * normals[is_plane])
         rows_b.append(-sign[is_plane] * offsets[is_plane])
         labels.append(ids[is_plane])
-        zero.append(ids[~is_plane & ~positive & (np.abs(cz) <= tol.parallel * np.maximum(cmag, 1e-300))])
+        is_zero = np.abs(cz) <= tol.parallel * np.maximum(cmag, 1e-300)
+        zero.append(ids[~is_plane & ~positive & is_zero])
     return RegionRows(np.vstack(rows_A), np.concatenate(rows_b),
-                      np.concatenate(labels).astype(np.int64), np.concatenate(zero).astype(np.int64))
+                      np.concatenate(labels).astype(np.int64),
+                      np.concatenate(zero).astype(np.int64))
+
+
+def iter_region_rows(net: Network, patterns: np.ndarray, A0: np.ndarray, b0: np.ndarray,
+                     tol: Tolerance):
+    """:func:`region_rows` of many patterns, computed in vectorized chunks.
+
+    Parameters
+    ----------
+    patterns : ndarray of bool, shape (n, n_neurons)
+
+    Yields
+    ------
+    RegionRows
+        One per pattern, in order.
+    """
+    d = net.n_in
+    n_neurons = net.n_neurons
+    chunk = max(1, int(2_000_000 // max(1, n_neurons * d)))
+    domain_labels = -1 - np.arange(A0.shape[0])
+    for start in range(0, patterns.shape[0], chunk):
+        P = patterns[start:start + chunk]
+        m = P.shape[0]
+        M = np.broadcast_to(np.eye(d), (m, d, d))
+        c = np.zeros((m, d))
+        forms, consts, gmags, cmags = [], [], [], []
+        for index, layer in enumerate(net.hidden):
+            absW = np.abs(layer.weight)
+            W = np.einsum("ij,mjk->mik", layer.weight, M)
+            cz = c @ layer.weight.T + layer.bias
+            gmag = np.linalg.norm(M, axis=2) @ absW.T
+            cmag = np.abs(c) @ absW.T + np.abs(layer.bias)
+            keep = layer.is_neuron
+            forms.append(W[:, keep])
+            consts.append(cz[:, keep])
+            gmags.append(gmag[:, keep])
+            cmags.append(cmag[:, keep])
+            slope = np.broadcast_to(layer.negative_slope, (m, layer.n_out)).copy()
+            units = np.flatnonzero(keep)
+            slope[:, units] = np.where(P[:, net.neuron_slice(index)], 1.0,
+                                       layer.negative_slope[units])
+            M = slope[:, :, None] * W
+            c = slope * cz
+        F = np.concatenate(forms, axis=1)
+        Cz = np.concatenate(consts, axis=1)
+        G = np.concatenate(gmags, axis=1)
+        Cm = np.concatenate(cmags, axis=1)
+        norms = np.linalg.norm(F, axis=2)
+        is_plane = norms > tol.parallel * G
+        positive = ~is_plane & (Cz > tol.parallel * Cm)
+        zero = ~is_plane & ~positive & (np.abs(Cz) <= tol.parallel * np.maximum(Cm, 1e-300))
+        safe = np.where(is_plane, norms, 1.0)
+        sign = np.where(P, -1.0, 1.0)
+        rows_A = (sign / safe)[:, :, None] * F
+        rows_b = -sign * Cz / safe
+        ids = np.arange(n_neurons)
+        for i in range(m):
+            sel = is_plane[i]
+            yield RegionRows(np.vstack([A0, rows_A[i, sel]]), np.concatenate([b0, rows_b[i, sel]]),
+                             np.concatenate([domain_labels, ids[sel]]).astype(np.int64),
+                             ids[zero[i]].astype(np.int64))
 
 
 def neighbor_pattern(net: Network, pattern: np.ndarray, normal: np.ndarray,

@@ -141,8 +141,8 @@ def compute_adjacency(part, pairs_filter=None, regions=None) -> Adjacency:
     """
     found: dict[tuple[int, int], tuple[int, ...]] = {}
     rejected: set[tuple[int, int, tuple[int, ...]]] = set()
-    for i in (range(len(part)) if regions is None else regions.tolist()):
-        rows = part.frame_rows(i)
+    order = np.arange(len(part)) if regions is None else np.asarray(regions, dtype=np.int64)
+    for i, rows in zip(order.tolist(), part.iter_frame_rows(None if regions is None else order)):
         for rep, members, j, flipped in iter_facet_candidates(part, i, rows=rows):
             if j < 0:
                 continue

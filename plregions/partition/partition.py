@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from plregions.engines.halfspaces import RegionRows, region_rows
+from plregions.engines.halfspaces import RegionRows, iter_region_rows, region_rows
 from plregions.geometry.hyperplanes import group_hyperplanes
 from plregions.geometry.lp import LPStats, recession_cone_is_zero
 from plregions.geometry.tolerance import Tolerance
@@ -226,7 +226,7 @@ class Partition:
         return (Region(self, i) for i in range(len(self)))
 
     def __repr__(self) -> str:
-        dom = "R^%d" % self.network.n_in if self.domain is None else repr(self.domain)
+        dom = f"R^{self.network.n_in}" if self.domain is None else repr(self.domain)
         return f"Partition({len(self)} activation regions of {self.network.architecture} on {dom})"
 
     @property
@@ -297,6 +297,14 @@ class Partition:
         A, b = self.frame.halfspaces(self._A0, self._b0)
         return self.frame.network(self.network, self.tolerance), A, b
 
+    def iter_frame_rows(self, indices=None):
+        """:meth:`frame_rows` of many regions (all by default), computed in chunks."""
+        net, A, b = self._frame_problem
+        patterns = self.activation_patterns if indices is None else np.unpackbits(
+            self.patterns[np.asarray(indices, dtype=np.int64)], axis=1,
+            count=self.n_neurons).astype(bool)
+        return iter_region_rows(net, patterns, A, b, self.tolerance)
+
     def frame_rows(self, index: int) -> RegionRows:
         """Halfspaces of region ``index`` in the engine's unit frame (see :class:`Frame`)."""
         net, A, b = self._frame_problem
@@ -323,9 +331,9 @@ class Partition:
         if self.domain is not None and getattr(self.domain, "is_bounded", False):
             return np.ones(len(self), dtype=bool)
         return np.array([
-            recession_cone_is_zero(self.frame_rows(i).A, self.tolerance.facet, self.backend,
+            recession_cone_is_zero(rows.A, self.tolerance.facet, self.backend,
                                    self.graph_lp_stats)
-            for i in range(len(self))], dtype=bool)
+            for rows in self.iter_frame_rows()], dtype=bool)
 
     @property
     def n_bounded_regions(self) -> int:
