@@ -522,3 +522,54 @@ def test_linear_regions_do_not_depend_on_the_graph_being_built_first(case):
     plr.region_graph(second)
     assert second.n_linear_regions == n_linear
     assert np.array_equal(first.linear_region_labels, second.linear_region_labels)
+
+
+@SETTINGS
+@given(cases(max_depth=3, domains=("box", "none")), st.integers(0, 2**32 - 1),
+       st.sampled_from([1e2, 1e4, 1e6]))
+def test_translating_far_away_changes_nothing(case, seed, distance):
+    """net2(u) = net(u - t) on domain + t has the same regions, even for |t| >> the domain
+    size (tolerances follow the domain's size, not its distance from the origin). In all of
+    R^d the shift is kept to 1e2."""
+    net, domain, (weights, biases, activations) = case
+    rng = np.random.default_rng(seed)
+    d = net.n_in
+    if domain is None:
+        distance = 1e2
+    t = rng.normal(size=d)
+    t *= distance / np.linalg.norm(t)
+    b2 = [biases[0] - weights[0] @ t, *biases[1:]]
+    net2 = plr.from_arrays(weights, b2, activations)
+    domain2 = None if domain is None else plr.Box(domain.lower + t, domain.upper + t)
+    part, part2 = plr.partition(net, domain), plr.partition(net2, domain2)
+    assert pattern_set(part) == pattern_set(part2)
+    assert summary(part) == summary(part2)
+    assert np.array_equal(net2.activation_patterns(part2.interior_points),
+                          part2.activation_patterns)
+
+
+@SETTINGS
+@given(cases(max_depth=3, domains=("box", "polytope", "none")),
+       st.sampled_from([1e-6, 1e-3, 1e3, 1e6]))
+def test_zooming_changes_nothing(case, s):
+    """net2(u) = net(u / s) on s * domain has the same regions (s = 1e-6 .. 1e6 for a box or
+    polytope; 1e-3 .. 1e3 in all of R^d)."""
+    net, domain, (weights, biases, activations) = case
+    if domain is None and s in (1e-6, 1e6):
+        s = 1e-3 if s < 1 else 1e3
+    net2 = plr.from_arrays([weights[0] / s, *weights[1:]], biases, activations)
+    if isinstance(domain, plr.Box):
+        domain2 = plr.Box(domain.lower * s, domain.upper * s)
+    elif isinstance(domain, plr.Polytope):
+        A, b = domain.halfspaces()
+        domain2 = plr.Polytope(A, b * s)
+    else:
+        domain2 = None
+    part, part2 = plr.partition(net, domain), plr.partition(net2, domain2)
+    assert pattern_set(part) == pattern_set(part2)
+    assert summary(part) == summary(part2)
+    if domain is None:
+        assert part.n_bounded_regions == part2.n_bounded_regions
+    assert np.all(part2.radii > 0)
+    assert np.array_equal(net2.activation_patterns(part2.interior_points),
+                          part2.activation_patterns)
