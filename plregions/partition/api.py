@@ -112,25 +112,45 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     start = time.perf_counter()
     leaves, halfspaces, scale, tolerance, frame = _iter_leaves(net, domain, method, tolerance,
                                                                backend, stats)
+    packed, points_arr, radii = collect_leaves(leaves, net.n_neurons, net.n_in)
+    seconds = time.perf_counter() - start
+    return Partition(net, domain, packed, points_arr, radii,
+                     halfspaces=halfspaces, scale=scale, tolerance=tolerance, backend=backend,
+                     method="brute" if method == "brute" else "layerwise", seconds=seconds,
+                     lp_stats=stats, frame=frame)
+
+
+def collect_leaves(leaves, n_neurons: int, d: int, chunk: int = 8192):
+    """Columnar arrays from a stream of leaves, packed chunk by chunk.
+
+    Returns ``(patterns, points, radii)``: uint8 (n, ceil(n_neurons / 8)), float (n, d) and
+    float (n,). Memory is the final arrays plus one chunk of Python objects.
+    """
+    nbytes = (n_neurons + 7) // 8
+    packed_parts, point_parts, radius_parts = [], [], []
     patterns, points, radii = [], [], []
+
+    def flush():
+        if patterns:
+            packed_parts.append(np.packbits(np.array(patterns, dtype=bool).reshape(
+                len(patterns), n_neurons), axis=1).reshape(len(patterns), nbytes))
+            point_parts.append(np.array(points, dtype=float).reshape(len(points), d))
+            radius_parts.append(np.array(radii, dtype=float))
+            patterns.clear()
+            points.clear()
+            radii.clear()
+
     for leaf in leaves:
         patterns.append(leaf.pattern)
         points.append(leaf.point)
         radii.append(leaf.radius)
-    n_neurons = net.n_neurons
-    nbytes = (n_neurons + 7) // 8
-    if patterns:
-        packed = np.packbits(np.array(patterns, dtype=bool).reshape(len(patterns), n_neurons),
-                             axis=1)
-    else:
-        packed = np.zeros((0, nbytes), dtype=np.uint8)
-    packed = packed.reshape(len(patterns), nbytes)
-    points_arr = np.array(points, dtype=float).reshape(len(patterns), net.n_in)
-    seconds = time.perf_counter() - start
-    return Partition(net, domain, packed, points_arr, np.array(radii, dtype=float),
-                     halfspaces=halfspaces, scale=scale, tolerance=tolerance, backend=backend,
-                     method="brute" if method == "brute" else "layerwise", seconds=seconds,
-                     lp_stats=stats, frame=frame)
+        if len(patterns) == chunk:
+            flush()
+    flush()
+    if not packed_parts:
+        return np.zeros((0, nbytes), dtype=np.uint8), np.zeros((0, d)), np.zeros(0)
+    return (np.concatenate(packed_parts), np.concatenate(point_parts),
+            np.concatenate(radius_parts))
 
 
 def count_regions(net: Network, domain=None, *, method: str = "auto", backend: str = "daqp",
