@@ -600,3 +600,16 @@ def test_small_boxes_keep_their_regions(box, expected, method):
     net = plr.from_arrays([[[1.0, 0.0]], [[1.0]]], [[0.0], [0.0]])
     assert len(plr.partition(net, box, method=method)) == expected
     assert plr.count_regions(net, box, method=method) == expected
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: in all of R^d the tolerance is absolute (scale 1 "
+                   "whatever the weights), so zooming the input (first-layer weights times "
+                   "1e9) loses regions that a Box around them keeps")
+def test_zoomed_hat_in_all_of_r_d():
+    # relu(x/s) - 2 relu(x/s - 1) + relu(x/s - 2): breakpoints 0, s, 2s; a hat on [0, 2s].
+    s = 1e-9
+    net = plr.from_arrays([[[1 / s], [1 / s], [1 / s]], [[1.0, -2.0, 1.0]]],
+                          [[0.0, -1.0, -2.0], [0.0]])
+    assert len(plr.partition(net, plr.Box([-5 * s], [5 * s]))) == 4  # holds today
+    part = plr.partition(net)
+    assert (len(part), part.n_bounded_regions, part.n_linear_regions) == (4, 2, 4)
