@@ -10,10 +10,12 @@ from plregions.analysis.graph import region_graph
 from plregions.analysis.stats import (RegionReport, always_active_neurons, analyze, dead_neurons,
                                       mean_active_fraction, occupied_regions)
 from plregions.datasets import default_network, load_iris
+from plregions.engines.line import AffinePiece, LinePieces, affine_pieces
 from plregions.errors import (InvalidArgumentError, InvalidDomainError, InvalidNetworkError,
                               MissingDependencyError, PLRegionsError, SolverError,
                               UnsupportedLayerError)
 from plregions.geometry import Box, Polytope, Tolerance
+from plregions.geometry.slices import Plane, Segment
 from plregions.importers import from_onnx, from_sklearn, from_torch, load_network
 from plregions.network import Activation, Network, from_arrays, save_network
 from plregions.partition import Facet, Partition, Region, count_regions, partition, region_at
@@ -31,4 +33,5 @@ __all__ = [
     "serra_bound", "zaslavsky_bounded_count", "zaslavsky_count",
     "from_onnx", "from_sklearn", "from_torch", "load_network",
     "default_network", "load_iris",
+    "AffinePiece", "LinePieces", "Plane", "Segment", "affine_pieces",
 ]

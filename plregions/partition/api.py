@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -11,13 +12,15 @@ from plregions.engines.layerwise import iter_regions_layerwise
 from plregions.errors import InvalidArgumentError, InvalidDomainError, InvalidNetworkError
 from plregions.geometry.domains import Box, Polytope
 from plregions.geometry.lp import LPStats, certified_ball, check_backend
+from plregions.geometry.slices import Plane, Segment
 from plregions.geometry.tolerance import DEFAULT_TOLERANCE, Tolerance
 from plregions.network import Network
+from plregions.network.restriction import restrict_network
 from plregions.partition.partition import Frame, Partition, Region
 
 __all__ = ["partition", "count_regions", "region_at", "METHODS"]
 
-METHODS = ("auto", "layerwise", "brute")
+METHODS = ("auto", "layerwise", "brute", "plane", "line")
 
 
 def _check_network(net) -> Network:
@@ -51,10 +54,155 @@ def resolve_domain(net: Network, domain):
             center = domain.center
             radius = min(float(np.min(b0 - A0 @ center)), 1e3 * scale)
         return A0, b0, scale, center, radius
+    if isinstance(domain, (Plane, Segment)):
+        raise InvalidDomainError(
+            f"a {type(domain).__name__} is a slice of the input space, handled by "
+            "plr.partition and plr.count_regions (use part.find with slice coordinates)"
+        )
     raise InvalidDomainError(
         f"unsupported domain {type(domain).__name__}; use None (all of R^d), "
-        "plr.Box(lower, upper) or plr.Polytope(A, b)"
+        "plr.Box(lower, upper), plr.Polytope(A, b), plr.Plane(...) or plr.Segment(a, b)"
     )
+
+
+def _check_tolerance(tolerance) -> Tolerance:
+    if tolerance is None:
+        return DEFAULT_TOLERANCE
+    if not isinstance(tolerance, Tolerance):
+        raise InvalidArgumentError(
+            f"tolerance must be a plregions.Tolerance, got {type(tolerance).__name__}")
+    return tolerance
+
+
+def slice_problem(net: Network, domain, tolerance: Tolerance):
+    """``(network, domain, slice)`` to enumerate.
+
+    A :class:`Plane` or :class:`Segment` becomes the network precomposed with the slice's
+    affine map, on the slice's parameter domain; other domains are left as they are
+    (``slice`` is then ``None``).
+    """
+    if not isinstance(domain, (Plane, Segment)):
+        return net, domain, None
+    if domain.ambient_dim != net.n_in:
+        raise InvalidDomainError(
+            f"the {type(domain).__name__.lower()} lies in R^{domain.ambient_dim} but the "
+            f"network takes {net.n_in} inputs; give slice points with one entry per input"
+        )
+    M, c = domain.affine_map()
+    return (restrict_network(net, M, c, rel_tol=tolerance.parallel),
+            domain.parameter_domain(), domain)
+
+
+def _low_dim_engine(net: Network, domain, method: str) -> str | None:
+    """``"plane"``, ``"line"`` or ``None`` (the general engines) for ``method``."""
+    if method not in METHODS:
+        raise InvalidArgumentError(
+            f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    fits = domain is None or isinstance(domain, Box)
+    engine = {1: "line", 2: "plane"}.get(net.n_in) if fits else None
+    if method == "auto":
+        return engine
+    if method in ("plane", "line") and engine != method:
+        k = 2 if method == "plane" else 1
+        slice_name = "Plane" if method == "plane" else "Segment"
+        raise InvalidArgumentError(
+            f"method={method!r} needs a {k}-D domain (a Box or all of R^{k} for a {k}-input "
+            f"network, or a {slice_name}); got a {type(domain).__name__} for a "
+            f"{net.n_in}-input network")
+    return method if method in ("plane", "line") else None
+
+
+def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, backend: str,
+                       input_slice, input_network: Network, store: bool = True):
+    """Partition by the 2-D or 1-D engine, or ``None`` when it declines (the general
+    engine then runs)."""
+    from plregions.engines.line import enumerate_intervals
+    from plregions.engines.plane import (
+        EulerCheckError,
+        Polygons,
+        WindowTooLarge,
+        box_polygon,
+        enumerate_plane,
+        enumerate_polygons,
+    )
+    from plregions.partition.adjacency import Adjacency
+
+    start = time.perf_counter()
+    A0, b0, scale, x0, _ = resolve_domain(net, domain)
+    frame = Frame.of_domain(domain, x0, scale)
+    net_f = frame.network(net, tolerance)
+    n = net.n_neurons
+    if engine == "line":
+        if domain is None:
+            lo, hi = -np.inf, np.inf
+        else:
+            lo, hi = float(frame.to_frame(domain.lower)[0]), float(frame.to_frame(domain.upper)[0])
+        res = enumerate_intervals(net_f, lo, hi, 1.0, tolerance)
+        m = res.patterns.shape[0]
+        if not store:
+            return m
+        bounds = frame.to_input(res.bounds[:, None])[:, 0]
+        finite = np.isfinite(res.bounds)
+        bounds[~finite] = res.bounds[~finite]
+        lo_b, hi_b = bounds[:-1], bounds[1:]
+        reach = max(1.0, scale)
+        points = np.where(np.isfinite(lo_b) & np.isfinite(hi_b), (lo_b + hi_b) / 2,
+                          np.where(np.isfinite(hi_b), hi_b - reach,
+                                   np.where(np.isfinite(lo_b), lo_b + reach, 0.0)))
+        radii = np.where(np.isfinite(lo_b) & np.isfinite(hi_b), (hi_b - lo_b) / 2, reach)
+        packed = np.packbits(res.patterns, axis=1).reshape(m, (n + 7) // 8)
+        edges = np.column_stack([np.arange(m - 1), np.arange(1, m)]).astype(np.int64)
+        bounded = np.isfinite(lo_b) & np.isfinite(hi_b)
+        polygons = None
+    else:
+        try:
+            if domain is None:
+                res = enumerate_plane(net_f, 1.0, tolerance, store=store)
+            else:
+                corners = frame.to_frame(box_polygon(domain.lower, domain.upper))
+                res = enumerate_polygons(net_f, corners, 1.0, tolerance, store=store)
+        except (EulerCheckError, WindowTooLarge):
+            return None
+        m = res.patterns.shape[0]
+        if not store:
+            return m
+        packed = res.patterns
+        points = frame.to_input(res.interior_points)
+        radii = res.radii * frame.scale
+        edges = res.edges
+        bounded = ~res.touches_window if domain is None else np.ones(m, dtype=bool)
+        polygons = Polygons(res.polygons.indptr, frame.to_input(res.polygons.vertices),
+                            frame.to_input(res.polygons.window.T).T)
+    if edges.size:
+        both = np.concatenate([edges, edges[:, ::-1]])
+        both = both[np.lexsort((both[:, 1], both[:, 0]))]
+        indptr = np.searchsorted(both[:, 0], np.arange(m + 1))
+        neighbors = both[:, 1].copy()
+    else:
+        indptr, neighbors = np.zeros(m + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    adjacency = Adjacency(edges, _FlippedNeurons(packed, edges, n), indptr, neighbors)
+    return Partition(net, domain, packed, points, radii, halfspaces=(A0, b0), scale=scale,
+                     tolerance=tolerance, backend=backend, method=engine,
+                     seconds=time.perf_counter() - start, lp_stats=LPStats(), frame=frame,
+                     adjacency=adjacency, is_bounded=bounded, polygons=polygons,
+                     input_slice=input_slice, input_network=input_network)
+
+
+class _FlippedNeurons(Sequence):
+    """The neurons that flip across each edge, computed when asked for (a light list)."""
+
+    def __init__(self, patterns: np.ndarray, edges: np.ndarray, n_neurons: int):
+        self._patterns, self._edges, self._n = patterns, edges, n_neurons
+
+    def __len__(self) -> int:
+        return int(self._edges.shape[0])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i, j = self._edges[index]
+        diff = np.unpackbits(self._patterns[i] ^ self._patterns[j], count=self._n)
+        return tuple(int(v) for v in np.flatnonzero(diff))
 
 
 def _iter_leaves(net, domain, method, tolerance, backend, stats):
@@ -85,11 +233,17 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     Parameters
     ----------
     net : Network
-    domain : None, Box or Polytope
-        ``None`` is all of R^d. Only regions meeting the domain's interior count.
-    method : {"auto", "layerwise", "brute"}
-        ``"layerwise"`` (the default for any dimension) splits layer by layer;
-        ``"brute"`` tries every pattern (tiny networks, for testing).
+    domain : None, Box, Polytope, Plane or Segment
+        ``None`` is all of R^d. Only regions meeting the domain's interior count. A
+        :class:`~plregions.Plane` or :class:`~plregions.Segment` slice is handled by
+        restricting the network to it: the partition's :attr:`~Partition.network` is then
+        the restricted network, its coordinates are the slice's parameters, and
+        :attr:`~Partition.input_points` maps its interior points back.
+    method : {"auto", "layerwise", "brute", "plane", "line"}
+        ``"auto"`` takes the exact 2-D polygon engine (``"plane"``) for 2-D domains (a
+        Box or all of R^2 for a 2-input network, and Plane slices), the 1-D engine
+        (``"line"``) for 1-D ones, and ``"layerwise"`` (layer-by-layer splitting with
+        LPs) otherwise; ``"brute"`` tries every pattern (tiny networks, for testing).
     backend : {"daqp", "highs", "cvxpy"}
         LP solver. Every backend gives the same partition.
     tolerance : Tolerance, optional
@@ -107,7 +261,17 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     >>> len(part), part.n_bounded_regions, part.n_linear_regions
     (7, 1, 7)
     """
-    net = _check_network(net)
+    input_network = _check_network(net)
+    tolerance = _check_tolerance(tolerance)
+    net, domain, input_slice = slice_problem(input_network, domain, tolerance)
+    engine = _low_dim_engine(net, domain, method)
+    if engine is not None:
+        check_backend(backend)
+        part = _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
+                                  input_network)
+        if part is not None:
+            return part
+        method = "layerwise"
     stats = LPStats()
     start = time.perf_counter()
     leaves, halfspaces, scale, tolerance, frame = _iter_leaves(net, domain, method, tolerance,
@@ -117,7 +281,8 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     return Partition(net, domain, packed, points_arr, radii,
                      halfspaces=halfspaces, scale=scale, tolerance=tolerance, backend=backend,
                      method="brute" if method == "brute" else "layerwise", seconds=seconds,
-                     lp_stats=stats, frame=frame)
+                     lp_stats=stats, frame=frame, input_slice=input_slice,
+                     input_network=input_network)
 
 
 def collect_leaves(leaves, n_neurons: int, d: int, chunk: int = 8192):
@@ -167,7 +332,17 @@ def count_regions(net: Network, domain=None, *, method: str = "auto", backend: s
     >>> plr.count_regions(net)
     3
     """
-    net = _check_network(net)
+    input_network = _check_network(net)
+    tolerance = _check_tolerance(tolerance)
+    net, domain, input_slice = slice_problem(input_network, domain, tolerance)
+    engine = _low_dim_engine(net, domain, method)
+    if engine is not None:
+        check_backend(backend)
+        count = _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
+                                   input_network, store=False)
+        if count is not None:
+            return int(count)
+        method = "layerwise"
     leaves = _iter_leaves(net, domain, method, tolerance, backend, LPStats())[0]
     return sum(1 for _ in leaves)
 

@@ -159,6 +159,8 @@ class Region:
 
         if not self.is_bounded:
             raise ValueError(f"region {self.index} is unbounded; it has no vertex description")
+        if self.partition.polygons is not None:
+            return self.partition.polygons[self.index].copy()
         A, b = self.halfspaces
         return polytope_vertices(A, b, self.interior_point)
 
@@ -174,6 +176,7 @@ class Partition:
     ----------
     network : Network
     domain : Box, Polytope or None
+        For a slice, the parameter domain of the slice (its bounds, or ``None``).
     patterns : ndarray of uint8, shape (n_regions, ceil(n_neurons / 8))
         Packed activation patterns (``numpy.packbits`` along axis 1, big-endian bits).
     interior_points : ndarray of shape (n_regions, n_in)
@@ -186,12 +189,19 @@ class Partition:
         LPs solved by the enumeration.
     method : str
         The engine that produced it.
+    polygons : Polygons or None
+        From the 2-D engine: every region's polygon, vertices in order (for plots).
+    input_slice : Plane, Segment or None
+        The slice of the input space the partition lives on; then :attr:`network` is the
+        network restricted to it and :attr:`input_network` the original one.
     """
 
     def __init__(self, network: Network, domain, patterns: np.ndarray,
                  interior_points: np.ndarray, radii: np.ndarray, *, halfspaces, scale: float,
                  tolerance: Tolerance, backend: str, method: str, seconds: float,
-                 lp_stats: LPStats, frame: Frame | None = None):
+                 lp_stats: LPStats, frame: Frame | None = None, adjacency=None,
+                 is_bounded: np.ndarray | None = None, polygons=None, input_slice=None,
+                 input_network: Network | None = None):
         self.network = network
         self.domain = domain
         self.patterns = patterns
@@ -206,6 +216,26 @@ class Partition:
         self.lp_stats = lp_stats
         self.graph_lp_stats = LPStats()
         self.frame = frame if frame is not None else Frame(np.zeros(network.n_in), 1.0)
+        # Engines that know more (the 2-D and 1-D ones) fill these cached values.
+        if adjacency is not None:
+            self.__dict__["adjacency"] = adjacency
+        if is_bounded is not None:
+            self.__dict__["is_bounded"] = is_bounded
+        self.polygons = polygons
+        self.input_slice = input_slice
+        self.input_network = network if input_network is None else input_network
+
+    @property
+    def input_points(self) -> np.ndarray:
+        """The interior points in the network's input space, ndarray (n_regions, n_in).
+
+        For a partition of a slice (:class:`~plregions.Plane` or
+        :class:`~plregions.Segment`) :attr:`interior_points` are in the slice's
+        coordinates and these are their images; otherwise the two are the same.
+        """
+        if self.input_slice is None:
+            return self.interior_points
+        return self.input_slice.to_input(self.interior_points)
 
     # -- basic access --------------------------------------------------------------------
     def __len__(self) -> int:
@@ -227,6 +257,8 @@ class Partition:
 
     def __repr__(self) -> str:
         dom = f"R^{self.network.n_in}" if self.domain is None else repr(self.domain)
+        if self.input_slice is not None:
+            dom = repr(self.input_slice)
         return f"Partition({len(self)} activation regions of {self.network.architecture} on {dom})"
 
     @property

@@ -1,0 +1,835 @@
+"""Compiled kernels of the 2-D engine: layer-wise clipping of convex polygons.
+
+The kernels are compiled with numba when it is installed (``cache=True``: compiled once
+per machine); without numba, or with ``NUMBA_DISABLE_JIT=1``, the same code runs as plain
+Python, correct but much slower. :mod:`plregions.engines.plane` is the interface;
+nothing here is public.
+
+Conventions. Polygons are convex with counter-clockwise vertices. Edge ``i`` runs from
+vertex ``i`` to vertex ``i + 1`` and carries a label ``2 * chord + side``: ``chord`` is
+the segment that created it (chords ``0 .. k0 - 1`` are the domain's sides, later chords
+are cuts of a cell by a line) and ``side`` is 0 on the positive side of the cutting line
+and 1 on the negative side. Every vertex carries an id; a vertex copied into both halves
+of a split keeps its id. A neuron's form on a cell is a row ``(a, b, c, grad_mag,
+const_mag)``: its pre-activation is ``a s + b t + c`` there, and the two magnitudes are
+the sizes of the terms summed to make ``(a, b)`` and ``c`` (as in
+:func:`plregions.engines.layerwise.layer_forms`), to tell a form that cancels to rounding
+noise from a true hyperplane.
+
+The search is an explicit depth-first walk over the levels (no recursion, so that the
+compiled code can be cached); the parts of the cells on the current path live in flat
+pools used as a stack, so memory follows the depth, not the number of regions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+try:  # numba is a dependency, but the kernels must also run without it.
+    from numba import njit
+
+    COMPILED = True
+except ImportError:  # pragma: no cover - exercised only without numba
+    COMPILED = False
+
+    def njit(*args, **kwargs):
+        if len(args) == 1 and callable(args[0]) and not kwargs:
+            return args[0]
+        return lambda function: function
+
+
+__all__ = ["COMPILED", "run_clipping", "adjacency_and_euler"]
+
+
+# --- growable buffers ------------------------------------------------------------------------
+
+@njit(cache=True)
+def _grow_f1(a, need, keep):
+    if a.shape[0] >= need:
+        return a
+    new = np.empty(max(need, 2 * a.shape[0]))
+    for i in range(keep):
+        new[i] = a[i]
+    return new
+
+
+@njit(cache=True)
+def _grow_i1(a, need, keep):
+    if a.shape[0] >= need:
+        return a
+    new = np.empty(max(need, 2 * a.shape[0]), dtype=np.int64)
+    for i in range(keep):
+        new[i] = a[i]
+    return new
+
+
+@njit(cache=True)
+def _grow_f2(a, need, keep):
+    """Grow the first axis of a 2-D float array."""
+    if a.shape[0] >= need:
+        return a
+    new = np.empty((max(need, 2 * a.shape[0]), a.shape[1]))
+    for i in range(keep):
+        for j in range(a.shape[1]):
+            new[i, j] = a[i, j]
+    return new
+
+
+@njit(cache=True)
+def _grow_b2(a, need, keep):
+    """Grow the first axis of a 2-D uint8 array (new rows are zero)."""
+    if a.shape[0] >= need:
+        return a
+    new = np.zeros((max(need, 2 * a.shape[0]), a.shape[1]), dtype=np.uint8)
+    for i in range(keep):
+        for j in range(a.shape[1]):
+            new[i, j] = a[i, j]
+    return new
+
+
+# --- one cell, one layer ---------------------------------------------------------------------
+
+# --- one cell, one layer ---------------------------------------------------------------------
+
+@njit(cache=True)
+def _exact_magnitudes(level, i, forms, bits, unit_off, wt, wt_off, bias, slope, is_neuron):
+    """The sizes of the terms summed to make unit ``i``'s form at ``level >= 1``."""
+    u0 = unit_off[level - 1]
+    n = unit_off[level] - u0
+    m = unit_off[level + 1] - unit_off[level]
+    off = wt_off[level]
+    g = 0.0
+    h = abs(bias[unit_off[level] + i])
+    for u in range(n):
+        if is_neuron[u0 + u] == 0 or bits[level - 1, u] == 1:
+            s = 1.0
+        else:
+            s = abs(slope[u0 + u])
+        aw = abs(wt[off + u * m + i]) * s
+        g += aw * math.sqrt(forms[level - 1, u, 0] ** 2 + forms[level - 1, u, 1] ** 2)
+        h += aw * abs(forms[level - 1, u, 2])
+    return g, h
+
+
+@njit(cache=True)
+def _classify_layer(level, px, py, p0, pn, disc_x, disc_y, disc_r, forms, bits, base_bits,
+                    cross, lines, grad_max, mag0, unit_off, wt, wt_off, w_l1, bias, slope,
+                    is_neuron, eps, parallel):
+    """Sort the layer's neurons into constant, one-sided and crossing for one cell.
+
+    Sets ``base_bits`` (crossing neurons get 0) and lists the crossing neurons in
+    ``cross`` with their unit normal and offset in ``lines``. Returns their number.
+    A form is a hyperplane iff its gradient's norm exceeds ``parallel`` times the size of
+    the terms summed to make it; that size is bounded first by ``w_l1 * grad_max`` and
+    computed exactly only when the bound does not decide. A disc holding the cell
+    ``(disc_x, disc_y, disc_r)`` decides most one-sided lines without visiting vertices.
+    """
+    u0 = unit_off[level]
+    n = unit_off[level + 1] - u0
+    nc = 0
+    for u in range(n):
+        base_bits[level, u] = 0
+        if is_neuron[u0 + u] == 0:
+            continue
+        a = forms[level, u, 0]
+        b = forms[level, u, 1]
+        c = forms[level, u, 2]
+        norm2 = a * a + b * b
+        if level == 0:
+            gm = mag0[u, 0]
+            cm = mag0[u, 1]
+        else:
+            gm = w_l1[u0 + u] * grad_max[level]
+            cm = np.inf
+        if not norm2 > (parallel * gm) ** 2:
+            if level > 0:
+                gm, cm = _exact_magnitudes(level, u, forms, bits, unit_off, wt, wt_off, bias,
+                                           slope, is_neuron)
+            if not norm2 > (parallel * gm) ** 2:
+                # Identically constant on the cell: active iff the constant is > 0.
+                if c > parallel * cm:
+                    base_bits[level, u] = 1
+                continue
+        sc = a * disc_x + b * disc_y + c
+        if sc * sc > norm2 * (disc_r + eps) ** 2:
+            if sc > 0:
+                base_bits[level, u] = 1
+            continue
+        norm = math.sqrt(norm2)
+        nx = a / norm
+        ny = b / norm
+        o = c / norm
+        smin = np.inf
+        smax = -np.inf
+        ssum = 0.0
+        for i in range(p0, p0 + pn):
+            s = nx * px[i] + ny * py[i] + o
+            ssum += s
+            smin = min(smin, s)
+            smax = max(smax, s)
+        if smin < -eps and smax > eps:
+            cross[level, nc] = u
+            lines[level, nc, 0] = nx
+            lines[level, nc, 1] = ny
+            lines[level, nc, 2] = o
+            nc += 1
+        elif smax > eps:
+            base_bits[level, u] = 1
+        elif smin >= -eps and ssum > 0:
+            # The cell lies within eps of the line (it holds no ball of radius eps):
+            # the side of its vertex centroid decides.
+            base_bits[level, u] = 1
+    if level + 1 < unit_off.shape[0] - 1:
+        # A bound on the gradients of the next layer's inputs, whatever the bits.
+        gmax = 0.0
+        for u in range(n):
+            if is_neuron[u0 + u] == 0:
+                s = 1.0
+            else:
+                s = max(1.0, abs(slope[u0 + u]))
+            gmax = max(gmax, s * math.sqrt(forms[level, u, 0] ** 2 + forms[level, u, 1] ** 2))
+        grad_max[level + 1] = gmax
+    return nc
+
+
+@njit(cache=True)
+def _base_forms(level, forms, base, base_bits, unit_off, wt, wt_off, bias, slope, is_neuron):
+    """Forms of layer ``level + 1`` with the base bits of layer ``level``."""
+    u0 = unit_off[level]
+    n = unit_off[level + 1] - u0
+    v0 = unit_off[level + 1]
+    m = unit_off[level + 2] - v0
+    off = wt_off[level + 1]
+    for i in range(m):
+        base[level, i, 0] = 0.0
+        base[level, i, 1] = 0.0
+        base[level, i, 2] = bias[v0 + i]
+    for u in range(n):
+        if is_neuron[u0 + u] == 0 or base_bits[level, u] == 1:
+            s = 1.0
+        else:
+            s = slope[u0 + u]
+        if s == 0.0:
+            continue
+        f0 = s * forms[level, u, 0]
+        f1 = s * forms[level, u, 1]
+        f2 = s * forms[level, u, 2]
+        row = off + u * m
+        for i in range(m):
+            w = wt[row + i]
+            base[level, i, 0] += w * f0
+            base[level, i, 1] += w * f1
+            base[level, i, 2] += w * f2
+
+
+@njit(cache=True)
+def _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slope):
+    """Forms of layer ``level + 1`` on the current part of ``level`` (whose bits are set):
+    the base plus one update per active crossing neuron."""
+    u0 = unit_off[level]
+    m = unit_off[level + 2] - unit_off[level + 1]
+    off = wt_off[level + 1]
+    nxt = level + 1
+    for i in range(m):
+        forms[nxt, i, 0] = base[level, i, 0]
+        forms[nxt, i, 1] = base[level, i, 1]
+        forms[nxt, i, 2] = base[level, i, 2]
+    for ci in range(nc):
+        u = cross[level, ci]
+        if bits[level, u] == 0:
+            continue
+        ds = 1.0 - slope[u0 + u]
+        f0 = ds * forms[level, u, 0]
+        f1 = ds * forms[level, u, 1]
+        f2 = ds * forms[level, u, 2]
+        row = off + u * m
+        for i in range(m):
+            w = wt[row + i]
+            forms[nxt, i, 0] += w * f0
+            forms[nxt, i, 1] += w * f1
+            forms[nxt, i, 2] += w * f2
+
+
+@njit(cache=True)
+def _disc(x, y, p0, k):
+    """Vertex mean of a polygon and its largest distance to a vertex."""
+    cx = 0.0
+    cy = 0.0
+    for i in range(p0, p0 + k):
+        cx += x[i]
+        cy += y[i]
+    cx /= k
+    cy /= k
+    r2 = 0.0
+    for i in range(p0, p0 + k):
+        r2 = max(r2, (x[i] - cx) ** 2 + (y[i] - cy) ** 2)
+    return cx, cy, math.sqrt(r2)
+
+
+@njit(cache=True)
+def _cut_parts(x, y, vid, lab, st, ln, pbits, dcx, dcy, drr, cb, n_sub, alloc, total, spare,
+               ci, nx, ny, o, eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters,
+               chord_dirs):
+    """Cut every part of one cell by one line, in place.
+
+    Part ``j`` is entry ``cb + j`` of the part arrays: its vertices are
+    ``st .. st + ln - 1`` of the vertex arrays (its slot has room for the lines still to
+    come), its crossing bits ``pbits`` and a disc ``(dcx, dcy, drr)`` holding it. A part
+    is cut only when it has vertices farther than ``eps`` on both sides; then its positive
+    half stays in its slot and its negative half gets a new slot at ``alloc`` with room
+    for ``spare`` more vertices. Otherwise its bit ``ci`` is its side.
+
+    Returns ``(n_parts, alloc, total_vertices, chord_dirs)``.
+    """
+    m = n_sub
+    for j in range(cb, cb + n_sub):
+        sc = nx * dcx[j] + ny * dcy[j] + o
+        if sc > drr[j] + eps:
+            pbits[j, ci] = 1
+            continue
+        if sc < -drr[j] - eps:
+            pbits[j, ci] = 0
+            continue
+        s0 = st[j]
+        k = ln[j]
+        has_pos = False
+        has_neg = False
+        ssum = 0.0
+        for i in range(k):
+            s = nx * x[s0 + i] + ny * y[s0 + i] + o
+            dist[i] = s
+            ssum += s
+            if s > eps:
+                cls[i] = 1
+                has_pos = True
+            elif s < -eps:
+                cls[i] = -1
+                has_neg = True
+            else:
+                cls[i] = 0
+        if not (has_pos and has_neg):
+            pbits[j, ci] = 1 if has_pos or (not has_neg and ssum > 0) else 0
+            continue
+        chord = counters[0]
+        counters[0] = chord + 1
+        chord_dirs = _grow_f2(chord_dirs, chord + 1, chord)
+        chord_dirs[chord, 0] = -ny
+        chord_dirs[chord, 1] = nx
+        for i in range(k):
+            nxt = i + 1 if i + 1 < k else 0
+            if cls[i] * cls[nxt] < 0:
+                t = dist[i] / (dist[i] - dist[nxt])
+                ix[i] = x[s0 + i] + t * (x[s0 + nxt] - x[s0 + i])
+                iy[i] = y[s0 + i] + t * (y[s0 + nxt] - y[s0 + i])
+                iid[i] = counters[1]
+                counters[1] += 1
+        new0 = alloc
+        k_pos = 0
+        k_neg = 0
+        for side in range(1, -1, -1):
+            sign = 1 if side == 1 else -1
+            label = 2 * chord + 1 - side
+            # The positive half goes to scratch (its slot is being read), the negative
+            # half straight to the new slot.
+            q = 0
+            for i in range(k):
+                nxt = i + 1 if i + 1 < k else 0
+                ci_ = sign * cls[i]
+                cj_ = sign * cls[nxt]
+                if ci_ >= 0:
+                    plab_ = label if (ci_ == 0 and cj_ < 0) else lab[s0 + i]
+                    if side == 1:
+                        tx[q] = x[s0 + i]
+                        ty[q] = y[s0 + i]
+                        tid[q] = vid[s0 + i]
+                        tlab[q] = plab_
+                    else:
+                        x[new0 + q] = x[s0 + i]
+                        y[new0 + q] = y[s0 + i]
+                        vid[new0 + q] = vid[s0 + i]
+                        lab[new0 + q] = plab_
+                    q += 1
+                if ci_ * cj_ < 0:
+                    plab_ = label if cj_ < 0 else lab[s0 + i]
+                    if side == 1:
+                        tx[q] = ix[i]
+                        ty[q] = iy[i]
+                        tid[q] = iid[i]
+                        tlab[q] = plab_
+                    else:
+                        x[new0 + q] = ix[i]
+                        y[new0 + q] = iy[i]
+                        vid[new0 + q] = iid[i]
+                        lab[new0 + q] = plab_
+                    q += 1
+            if side == 1:
+                k_pos = q
+            else:
+                k_neg = q
+        for i in range(k_pos):
+            x[s0 + i] = tx[i]
+            y[s0 + i] = ty[i]
+            vid[s0 + i] = tid[i]
+            lab[s0 + i] = tlab[i]
+        total += k_pos + k_neg - k
+        alloc += k_neg + spare
+        jn = cb + m
+        ln[j] = k_pos
+        st[jn] = new0
+        ln[jn] = k_neg
+        for q in range(ci):
+            pbits[jn, q] = pbits[j, q]
+        pbits[j, ci] = 1
+        pbits[jn, ci] = 0
+        dcx[j], dcy[j], drr[j] = _disc(x, y, s0, k_pos)
+        dcx[jn], dcy[jn], drr[jn] = _disc(x, y, new0, k_neg)
+        m += 1
+    return m, alloc, total, chord_dirs
+
+
+@njit(cache=True)
+def _centroid_ball(x, y, p0, k):
+    """Area centroid of a convex polygon and the radius of the largest ball around it."""
+    x0 = x[p0]
+    y0 = y[p0]
+    area2 = 0.0
+    mx = 0.0
+    my = 0.0
+    for i in range(k):
+        j = i + 1 if i + 1 < k else 0
+        xi = x[p0 + i] - x0
+        yi = y[p0 + i] - y0
+        xj = x[p0 + j] - x0
+        yj = y[p0 + j] - y0
+        cr = xi * yj - xj * yi
+        area2 += cr
+        mx += (xi + xj) * cr
+        my += (yi + yj) * cr
+    gx = 0.0
+    gy = 0.0
+    if area2 > 0:
+        gx = mx / (3.0 * area2)
+        gy = my / (3.0 * area2)
+    else:
+        for i in range(k):
+            gx += (x[p0 + i] - x0) / k
+            gy += (y[p0 + i] - y0) / k
+    rad = np.inf
+    for i in range(k):
+        j = i + 1 if i + 1 < k else 0
+        ex = x[p0 + j] - x[p0 + i]
+        ey = y[p0 + j] - y[p0 + i]
+        length = math.sqrt(ex * ex + ey * ey)
+        if length == 0.0:
+            continue
+        d = (ex * (gy - (y[p0 + i] - y0)) - ey * (gx - (x[p0 + i] - x0))) / length
+        rad = min(rad, d)
+    return gx + x0, gy + y0, max(rad, 0.0)
+
+
+# --- the search --------------------------------------------------------------------------------
+
+@njit(cache=True)
+def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, wt_off, w_l1,
+                 bias, slope, is_neuron, neuron_id, chord_dirs, n_bytes, eps, parallel, store):
+    """Enumerate every region of the network inside the convex polygon ``root``.
+
+    Parameters
+    ----------
+    root_x, root_y, root_id, root_lab : the domain polygon (coordinates, vertex ids,
+        edge labels).
+    forms0 : float64 (n_0, 3), the first layer's forms; mag0 (n_0, 2) their magnitudes.
+    unit_off : int64 (L + 1,), units of layer l are ``unit_off[l] .. unit_off[l + 1] - 1``.
+    wt, wt_off : the weights of layers ``l >= 1`` transposed, ``(n_{l-1}, n_l)`` row-major,
+        flattened, layer ``l`` starting at ``wt_off[l]``; w_l1 the 1-norm of each unit's
+        weight row.
+    bias, slope, is_neuron, neuron_id : per unit (neuron_id is the global neuron index or -1).
+    chord_dirs : float64 (k0, 2), unit directions of the domain's sides.
+    n_bytes, eps, parallel, store : packed pattern width, distance threshold, relative
+        threshold of constant forms, and 0 to count only.
+
+    Returns
+    -------
+    (n_regions, patterns, points, radii, indptr, x, y, labels, ids, chord_dirs, n_ids)
+    """
+    L = unit_off.shape[0] - 1
+    maxw = 1
+    for lv in range(L):
+        maxw = max(maxw, unit_off[lv + 1] - unit_off[lv])
+    forms = np.zeros((L, maxw, 3))
+    base = np.zeros((L, maxw, 3))
+    base_bits = np.zeros((L, maxw), dtype=np.uint8)
+    bits = np.zeros((L, maxw), dtype=np.uint8)
+    cross = np.zeros((L, maxw), dtype=np.int64)
+    lines = np.zeros((L, maxw, 3))
+    grad_max = np.zeros(L)
+    n_cross = np.zeros(L, dtype=np.int64)
+    n_child = np.zeros(L, dtype=np.int64)
+    next_child = np.zeros(L, dtype=np.int64)
+    k0 = root_x.shape[0]
+    # Pools: row l (the parts of the current cell of level l - 1; row 0 is the domain)
+    # uses vertices vbase[l] .. vtop[l] - 1 and parts cbase[l] .. cbase[l] + n_parts[l] - 1.
+    # Rows are a stack: entering a cell of level l overwrites rows > l.
+    cap_v = max(1024, 4 * k0)
+    cap_p = 256
+    vx = np.empty(cap_v)
+    vy = np.empty(cap_v)
+    vid = np.empty(cap_v, dtype=np.int64)
+    vlab = np.empty(cap_v, dtype=np.int64)
+    pst = np.empty(cap_p, dtype=np.int64)
+    pln = np.empty(cap_p, dtype=np.int64)
+    pcx = np.empty(cap_p)
+    pcy = np.empty(cap_p)
+    prr = np.empty(cap_p)
+    pbits = np.zeros((cap_p, maxw), dtype=np.uint8)
+    vbase = np.zeros(L + 1, dtype=np.int64)
+    vtop = np.zeros(L + 1, dtype=np.int64)
+    cbase = np.zeros(L + 1, dtype=np.int64)
+    n_parts = np.zeros(L + 1, dtype=np.int64)
+    scratch = 64
+    tx = np.empty(scratch)
+    ty = np.empty(scratch)
+    tid = np.empty(scratch, dtype=np.int64)
+    tlab = np.empty(scratch, dtype=np.int64)
+    dist = np.empty(scratch)
+    cls = np.empty(scratch, dtype=np.int64)
+    ix = np.empty(scratch)
+    iy = np.empty(scratch)
+    iid = np.empty(scratch, dtype=np.int64)
+    counters = np.zeros(2, dtype=np.int64)  # chords, vertex ids
+    counters[0] = chord_dirs.shape[0]
+    counters[1] = k0
+    # Outputs.
+    cap_r = 1024 if store else 1
+    patterns = np.zeros((cap_r, max(n_bytes, 1)), dtype=np.uint8)
+    points = np.empty((cap_r, 2))
+    radii = np.empty(cap_r)
+    indptr = np.zeros(cap_r + 1, dtype=np.int64)
+    ox = np.empty(8 * cap_r)
+    oy = np.empty(8 * cap_r)
+    olab = np.empty(8 * cap_r, dtype=np.int64)
+    oid = np.empty(8 * cap_r, dtype=np.int64)
+    n_out_v = 0
+    n_regions = 0
+
+    for i in range(forms0.shape[0]):
+        for k in range(3):
+            forms[0, i, k] = forms0[i, k]
+    for i in range(k0):
+        vx[i] = root_x[i]
+        vy[i] = root_y[i]
+        vid[i] = root_id[i]
+        vlab[i] = root_lab[i]
+    pst[0] = 0
+    pln[0] = k0
+    pcx[0], pcy[0], prr[0] = _disc(vx, vy, 0, k0)
+    vtop[0] = k0
+    n_parts[0] = 1
+
+    level = 0
+    cell = 0
+    enter = True
+    while True:
+        if enter:
+            # Cut cell `cell` of row `level` by layer `level`; its parts go to row level + 1.
+            enter = False
+            g = cbase[level] + cell
+            p0 = pst[g]
+            pn = pln[g]
+            nc = _classify_layer(level, vx, vy, p0, pn, pcx[g], pcy[g], prr[g], forms, bits,
+                                 base_bits, cross, lines, grad_max, mag0, unit_off, wt, wt_off,
+                                 w_l1, bias, slope, is_neuron, eps, parallel)
+            n_cross[level] = nc
+            if level < L - 1:
+                _base_forms(level, forms, base, base_bits, unit_off, wt, wt_off, bias, slope,
+                            is_neuron)
+            row = level + 1
+            slot = pn + nc
+            if tx.shape[0] < slot:
+                scratch = 2 * slot
+                tx = np.empty(scratch)
+                ty = np.empty(scratch)
+                tid = np.empty(scratch, dtype=np.int64)
+                tlab = np.empty(scratch, dtype=np.int64)
+                dist = np.empty(scratch)
+                cls = np.empty(scratch, dtype=np.int64)
+                ix = np.empty(scratch)
+                iy = np.empty(scratch)
+                iid = np.empty(scratch, dtype=np.int64)
+            vbase[row] = vtop[level]
+            cb = cbase[level] + n_parts[level]
+            cbase[row] = cb
+            alloc = vbase[row]
+            vx = _grow_f1(vx, alloc + slot, alloc)
+            vy = _grow_f1(vy, alloc + slot, alloc)
+            vid = _grow_i1(vid, alloc + slot, alloc)
+            vlab = _grow_i1(vlab, alloc + slot, alloc)
+            if cb + 1 > pst.shape[0]:
+                pst = _grow_i1(pst, cb + 1, cb)
+                pln = _grow_i1(pln, cb + 1, cb)
+                pcx = _grow_f1(pcx, cb + 1, cb)
+                pcy = _grow_f1(pcy, cb + 1, cb)
+                prr = _grow_f1(prr, cb + 1, cb)
+                pbits = _grow_b2(pbits, cb + 1, cb)
+            for i in range(pn):
+                vx[alloc + i] = vx[p0 + i]
+                vy[alloc + i] = vy[p0 + i]
+                vid[alloc + i] = vid[p0 + i]
+                vlab[alloc + i] = vlab[p0 + i]
+            pst[cb] = alloc
+            pln[cb] = pn
+            pcx[cb], pcy[cb], prr[cb] = _disc(vx, vy, alloc, pn)
+            alloc += slot
+            n_sub = 1
+            total = pn
+            for ci in range(nc):
+                spare = nc - 1 - ci
+                need_v = alloc + total + n_sub * (1 + spare)
+                if need_v > vx.shape[0]:
+                    vx = _grow_f1(vx, need_v, alloc)
+                    vy = _grow_f1(vy, need_v, alloc)
+                    vid = _grow_i1(vid, need_v, alloc)
+                    vlab = _grow_i1(vlab, need_v, alloc)
+                need_p = cb + 2 * n_sub
+                if need_p > pst.shape[0]:
+                    keep = cb + n_sub
+                    pst = _grow_i1(pst, need_p, keep)
+                    pln = _grow_i1(pln, need_p, keep)
+                    pcx = _grow_f1(pcx, need_p, keep)
+                    pcy = _grow_f1(pcy, need_p, keep)
+                    prr = _grow_f1(prr, need_p, keep)
+                    pbits = _grow_b2(pbits, need_p, keep)
+                n_sub, alloc, total, chord_dirs = _cut_parts(
+                    vx, vy, vid, vlab, pst, pln, pbits, pcx, pcy, prr, cb, n_sub, alloc, total,
+                    spare, ci, lines[level, ci, 0], lines[level, ci, 1], lines[level, ci, 2],
+                    eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters, chord_dirs)
+            vtop[row] = alloc
+            n_parts[row] = n_sub
+            n_child[level] = n_sub
+            next_child[level] = 0
+        if next_child[level] >= n_child[level]:
+            if level == 0:
+                break
+            level -= 1
+            continue
+        child = next_child[level]
+        next_child[level] = child + 1
+        row = level + 1
+        nc = n_cross[level]
+        for u in range(unit_off[level + 1] - unit_off[level]):
+            bits[level, u] = base_bits[level, u]
+        gc = cbase[row] + child
+        for ci in range(nc):
+            bits[level, cross[level, ci]] = pbits[gc, ci]
+        if level < L - 1:
+            _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slope)
+            level = row
+            cell = child
+            enter = True
+            continue
+        # A region.
+        r = n_regions
+        n_regions += 1
+        if store == 0:
+            continue
+        patterns = _grow_b2(patterns, r + 1, r)
+        points = _grow_f2(points, r + 1, r)
+        radii = _grow_f1(radii, r + 1, r)
+        indptr = _grow_i1(indptr, r + 2, r + 1)
+        for lv in range(L):
+            u0 = unit_off[lv]
+            for u in range(unit_off[lv + 1] - u0):
+                g = neuron_id[u0 + u]
+                if g >= 0 and bits[lv, u] == 1:
+                    patterns[r, g >> 3] |= np.uint8(1 << (7 - (g & 7)))
+        p0 = pst[gc]
+        k = pln[gc]
+        ox = _grow_f1(ox, n_out_v + k, n_out_v)
+        oy = _grow_f1(oy, n_out_v + k, n_out_v)
+        olab = _grow_i1(olab, n_out_v + k, n_out_v)
+        oid = _grow_i1(oid, n_out_v + k, n_out_v)
+        for i in range(k):
+            ox[n_out_v + i] = vx[p0 + i]
+            oy[n_out_v + i] = vy[p0 + i]
+            olab[n_out_v + i] = vlab[p0 + i]
+            oid[n_out_v + i] = vid[p0 + i]
+        n_out_v += k
+        indptr[r + 1] = n_out_v
+        gx, gy, rad = _centroid_ball(vx, vy, p0, k)
+        points[r, 0] = gx
+        points[r, 1] = gy
+        radii[r] = rad
+    return (n_regions, patterns[:n_regions], points[:n_regions], radii[:n_regions],
+            indptr[:n_regions + 1], ox[:n_out_v], oy[:n_out_v], olab[:n_out_v],
+            oid[:n_out_v], chord_dirs[:counters[0]], counters[1])
+
+
+# --- adjacency and the Euler check -----------------------------------------------------------
+
+@njit(cache=True)
+def _root(parent, i):
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+@njit(cache=True)
+def _sort_segment(keys, idx, start, stop):
+    """Sort ``idx[start:stop]`` by ``keys[idx]`` (Shell sort; the segments are short)."""
+    n = stop - start
+    gap = 1
+    while gap < n // 3:
+        gap = 3 * gap + 1
+    while gap >= 1:
+        for i in range(start + gap, stop):
+            v = idx[i]
+            key = keys[v]
+            j = i
+            while j >= start + gap and keys[idx[j - gap]] > key:
+                idx[j] = idx[j - gap]
+                j -= gap
+            idx[j] = v
+        gap //= 3
+
+
+@njit(cache=True)
+def adjacency_and_euler(indptr, x, y, labels, ids, chord_dirs, n_ids, eps_facet, eps_merge):
+    """Facet-adjacent pairs and the counts V and E of the subdivision.
+
+    Every polygon edge lies on a chord (its label) and covers an interval of the chord's
+    parameter ``t = direction . point``. On each chord the edges of either side tile it,
+    so two regions are adjacent iff edges of theirs on opposite sides overlap by more
+    than ``eps_facet``. Edge end points closer than ``eps_merge`` along a chord are one
+    vertex of the subdivision (a vertex made on one side of a chord and a T-junction on
+    the other), and the gaps between consecutive distinct end points are its edges.
+
+    Returns ``(pairs (m, 2) with pairs[:, 0] < pairs[:, 1], n_vertices, n_edges)``.
+    """
+    n = indptr.shape[0] - 1
+    ne = labels.shape[0]
+    n_chords = chord_dirs.shape[0]
+    lo = np.empty(ne)
+    hi = np.empty(ne)
+    id_lo = np.empty(ne, dtype=np.int64)
+    id_hi = np.empty(ne, dtype=np.int64)
+    region = np.empty(ne, dtype=np.int64)
+    count = np.zeros(n_chords + 1, dtype=np.int64)
+    for r in range(n):
+        a = indptr[r]
+        b = indptr[r + 1]
+        for e in range(a, b):
+            f = e + 1 if e + 1 < b else a
+            ch = labels[e] >> 1
+            ta = chord_dirs[ch, 0] * x[e] + chord_dirs[ch, 1] * y[e]
+            tb = chord_dirs[ch, 0] * x[f] + chord_dirs[ch, 1] * y[f]
+            if ta <= tb:
+                lo[e] = ta
+                hi[e] = tb
+                id_lo[e] = ids[e]
+                id_hi[e] = ids[f]
+            else:
+                lo[e] = tb
+                hi[e] = ta
+                id_lo[e] = ids[f]
+                id_hi[e] = ids[e]
+            region[e] = r
+            count[ch + 1] += 1
+    for ch in range(n_chords):
+        count[ch + 1] += count[ch]
+    order = np.empty(ne, dtype=np.int64)
+    fill = count[:n_chords].copy()
+    for e in range(ne):
+        ch = labels[e] >> 1
+        order[fill[ch]] = e
+        fill[ch] += 1
+    pairs = np.empty((ne, 2), dtype=np.int64)
+    n_pairs = 0
+    pos = np.empty(max(ne, 1), dtype=np.int64)
+    neg = np.empty(max(ne, 1), dtype=np.int64)
+    parent = np.arange(n_ids)
+    used = np.zeros(n_ids, dtype=np.uint8)
+    n_edges = 0
+    for ch in range(n_chords):
+        start = count[ch]
+        stop = count[ch + 1]
+        if stop == start:
+            continue
+        _sort_segment(lo, order, start, stop)
+        n_pos = 0
+        n_neg = 0
+        for q in range(start, stop):
+            e = order[q]
+            if labels[e] & 1 == 0:
+                pos[n_pos] = e
+                n_pos += 1
+            else:
+                neg[n_neg] = e
+                n_neg += 1
+        # Pairs: a two-pointer walk over the two sides' tilings of the chord.
+        i = 0
+        j = 0
+        while i < n_pos and j < n_neg:
+            ep = pos[i]
+            en = neg[j]
+            if min(hi[ep], hi[en]) - max(lo[ep], lo[en]) > eps_facet:
+                pairs[n_pairs, 0] = min(region[ep], region[en])
+                pairs[n_pairs, 1] = max(region[ep], region[en])
+                n_pairs += 1
+            if hi[ep] < hi[en]:
+                i += 1
+            else:
+                j += 1
+        # Break points: each side's are lo of every piece and hi of the last; merge the
+        # two sorted sequences, one vertex per cluster closer than eps_merge.
+        i = 0
+        j = 0
+        have = False
+        last_t = 0.0
+        last_id = 0
+        while i <= n_pos or j <= n_neg:
+            if n_pos == 0:
+                i = 1
+            if n_neg == 0:
+                j = 1
+            if i > n_pos and j > n_neg:
+                break
+            if i <= n_pos:
+                tp = lo[pos[i]] if i < n_pos else hi[pos[n_pos - 1]]
+            else:
+                tp = np.inf
+            if j <= n_neg:
+                tn = lo[neg[j]] if j < n_neg else hi[neg[n_neg - 1]]
+            else:
+                tn = np.inf
+            if tp <= tn:
+                t = tp
+                v = id_lo[pos[i]] if i < n_pos else id_hi[pos[n_pos - 1]]
+                i += 1
+            else:
+                t = tn
+                v = id_lo[neg[j]] if j < n_neg else id_hi[neg[n_neg - 1]]
+                j += 1
+            used[v] = 1
+            if have and t - last_t <= eps_merge:
+                ra = _root(parent, v)
+                rb = _root(parent, last_id)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+            else:
+                if have:
+                    n_edges += 1
+                have = True
+            last_t = t
+            last_id = v
+    n_vertices = 0
+    for v in range(n_ids):
+        if used[v] == 1 and _root(parent, v) == v:
+            n_vertices += 1
+    out = np.empty((n_pairs, 2), dtype=np.int64)
+    for q in range(n_pairs):
+        out[q, 0] = pairs[q, 0]
+        out[q, 1] = pairs[q, 1]
+    return out, n_vertices, n_edges
