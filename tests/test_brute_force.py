@@ -613,3 +613,36 @@ def test_zoomed_hat_in_all_of_r_d():
     assert len(plr.partition(net, plr.Box([-5 * s], [5 * s]))) == 4  # holds today
     part = plr.partition(net)
     assert (len(part), part.n_bounded_regions, part.n_linear_regions) == (4, 2, 4)
+
+
+@pytest.mark.parametrize("weights, biases, activations, expected", [
+    ([[[1.0]], [[1.0]], [[1.0]]], [[0.0], [0.0], [0.0]], ["identity", "relu"], 2),
+    ([[[0.0]], [[1.0]], [[1.0]]], [[1.0], [0.0], [0.0]], None, 1),
+], ids=["identity_then_relu", "constant_then_relu"])
+def test_1d_layer_without_breakpoints(weights, biases, activations, expected):
+    net = plr.from_arrays(weights, biases, activations)
+    assert len(plr.partition(net)) == expected
+    assert plr.count_regions(net) == expected
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+@pytest.mark.parametrize("bounded", [False, True], ids=["R^d", "box"])
+def test_result_shapes(d, bounded):
+    rng = np.random.default_rng(d)
+    net = plr.from_arrays([rng.normal(size=(4, d)), rng.normal(size=(2, 4))],
+                          [rng.normal(size=4), np.zeros(2)])
+    domain = plr.Box([-2.0] * d, [2.0] * d) if bounded else None
+    part = plr.partition(net, domain)
+    n = len(part)
+    assert n >= 2
+    assert part.interior_points.shape == (n, d)
+    assert part.radii.shape == (n,)
+    assert part.patterns.shape == (n, 1) and part.patterns.dtype == np.uint8
+    assert part.activation_patterns.shape == (n, 4)
+    assert part[0].interior_point.shape == (d,)
+    A, b = part[0].halfspaces
+    assert A.ndim == 2 and A.shape[1] == d and b.shape == (A.shape[0],)
+    A_map, c_map = part[0].local_map
+    assert A_map.shape == (2, d) and c_map.shape == (2,)
+    assert part.edges.ndim == 2 and part.edges.shape[1] == 2
+    assert np.array_equal(net.activation_patterns(part.interior_points), part.activation_patterns)
