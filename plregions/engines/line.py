@@ -222,7 +222,9 @@ def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
         new_lo[slot + 1] = t
         # A point inside each piece, far from its ends, decides the signs.
         finite_lo, finite_hi = np.isfinite(new_lo), np.isfinite(new_hi)
-        probe = np.where(finite_lo & finite_hi, (new_lo + new_hi) / 2,
+        with np.errstate(invalid="ignore"):
+            middle = (new_lo + new_hi) / 2
+        probe = np.where(finite_lo & finite_hi, middle,
                          np.where(finite_hi, new_hi - reach,
                                   np.where(finite_lo, new_lo + reach, 0.0)))
         A_new, C_new = A[new_parent], C[new_parent]

@@ -51,11 +51,15 @@ class Polygons:
         ``[[x_lo, x_hi], [y_lo, y_hi]]``: the box the polygons were clipped to (the
         domain, or for all of R^2 a box holding every vertex of the partition, so that
         unbounded regions are cut at it).
+    euler : tuple of int or None
+        ``(V, E, F)``: vertices, edges and faces of the subdivision of the window
+        (``V - E + F = 1``, checked by the engine).
     """
 
     indptr: np.ndarray
     vertices: np.ndarray
     window: np.ndarray
+    euler: tuple[int, int, int] | None = None
 
     def __len__(self) -> int:
         return int(self.indptr.size - 1)
@@ -197,8 +201,8 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
     touches = np.zeros(n, dtype=bool)
     touches[region[chord < k0]] = True
     window = np.stack([polygon.min(axis=0), polygon.max(axis=0)], axis=1)
-    return PlaneResult(patterns, points, radii, Polygons(indptr, vertices, window), edges,
-                       touches, euler)
+    return PlaneResult(patterns, points, radii, Polygons(indptr, vertices, window, euler),
+                       edges, touches, euler)
 
 
 def _single_region(polygon, n_bytes, store) -> PlaneResult:
@@ -211,12 +215,14 @@ def _single_region(polygon, n_bytes, store) -> PlaneResult:
     normals = np.column_stack([sides[:, 1], -sides[:, 0]]) / np.linalg.norm(sides, axis=1)[:, None]
     radius = float(np.min(np.einsum("ij,ij->i", polygon - centroid, normals)))
     window = np.stack([polygon.min(axis=0), polygon.max(axis=0)], axis=1)
-    polys = Polygons(np.array([0, polygon.shape[0]]), polygon.copy(), window) if store else None
+    euler = (polygon.shape[0], polygon.shape[0], 1)
+    polys = (Polygons(np.array([0, polygon.shape[0]]), polygon.copy(), window, euler)
+             if store else None)
     return PlaneResult(np.zeros((1, n_bytes), dtype=np.uint8), centroid[None, :],
                        np.array([radius]), polys,
                        np.zeros((0, 2), dtype=np.int64) if store else None,
                        np.ones(1, dtype=bool) if store else None,
-                       (polygon.shape[0], polygon.shape[0], 1) if store else None)
+                       euler if store else None)
 
 
 # --- all of R^2 ------------------------------------------------------------------------------

@@ -146,13 +146,15 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
         bounds[~finite] = res.bounds[~finite]
         lo_b, hi_b = bounds[:-1], bounds[1:]
         reach = max(1.0, scale)
-        points = np.where(np.isfinite(lo_b) & np.isfinite(hi_b), (lo_b + hi_b) / 2,
-                          np.where(np.isfinite(hi_b), hi_b - reach,
-                                   np.where(np.isfinite(lo_b), lo_b + reach, 0.0)))
-        radii = np.where(np.isfinite(lo_b) & np.isfinite(hi_b), (hi_b - lo_b) / 2, reach)
+        bounded = np.isfinite(lo_b) & np.isfinite(hi_b)
+        with np.errstate(invalid="ignore"):
+            middle, half = (lo_b + hi_b) / 2, (hi_b - lo_b) / 2
+        points = np.where(bounded, middle, np.where(np.isfinite(hi_b), hi_b - reach,
+                                                    np.where(np.isfinite(lo_b), lo_b + reach,
+                                                             0.0)))[:, None]
+        radii = np.where(bounded, half, reach)
         packed = np.packbits(res.patterns, axis=1).reshape(m, (n + 7) // 8)
         edges = np.column_stack([np.arange(m - 1), np.arange(1, m)]).astype(np.int64)
-        bounded = np.isfinite(lo_b) & np.isfinite(hi_b)
         polygons = None
     else:
         try:
@@ -172,7 +174,7 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
         edges = res.edges
         bounded = ~res.touches_window if domain is None else np.ones(m, dtype=bool)
         polygons = Polygons(res.polygons.indptr, frame.to_input(res.polygons.vertices),
-                            frame.to_input(res.polygons.window.T).T)
+                            frame.to_input(res.polygons.window.T).T, res.polygons.euler)
     if edges.size:
         both = np.concatenate([edges, edges[:, ::-1]])
         both = both[np.lexsort((both[:, 1], both[:, 0]))]

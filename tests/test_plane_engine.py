@@ -1,0 +1,328 @@
+"""The 2-D engine (method="plane") against the general engine and against invariants.
+
+Exact agreement with method="layerwise" means: the same set of activation patterns and the
+same region graph (edges compared through the patterns of their ends), and in all of R^2
+the same bounded regions. A seeded sample of the random networks runs by default; the
+exhaustive set (>= 200 networks) is marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import plregions as plr
+
+DATA = pathlib.Path(__file__).parent / "data" / "ground_truth.json"
+CASES = json.loads(DATA.read_text())["cases"]
+
+
+def case_network(case):
+    return plr.from_arrays([np.array(layer["weight"], dtype=float) for layer in case["layers"]],
+                           [np.array(layer["bias"], dtype=float) for layer in case["layers"]])
+
+
+def case_domain(case):
+    if case["domain"] is None:
+        return None
+    box = case["domain"]["box"]
+    return plr.Box(box["lower"], box["upper"])
+
+
+def pattern_keys(part):
+    return [row.tobytes() for row in part.patterns]
+
+
+def graph_by_patterns(part):
+    keys = pattern_keys(part)
+    return {frozenset((keys[i], keys[j])) for i, j in part.edges.tolist()}
+
+
+def assert_same_partition(part, reference, bounded=False):
+    """Same patterns and same region graph (and boundedness in all of R^d)."""
+    keys, ref_keys = pattern_keys(part), pattern_keys(reference)
+    assert len(set(keys)) == len(keys), "a pattern appears twice"
+    assert set(keys) == set(ref_keys)
+    assert graph_by_patterns(part) == graph_by_patterns(reference)
+    if bounded:
+        mine = dict(zip(keys, part.is_bounded.tolist()))
+        theirs = dict(zip(ref_keys, reference.is_bounded.tolist()))
+        assert mine == theirs
+
+
+# --- random 2-D networks, degenerate ones included ---------------------------------------------
+
+def _mlp(rng, widths, integer=False):
+    weights, biases = [], []
+    for n_in, n_out in zip(widths[:-1], widths[1:]):
+        if integer:
+            weights.append(rng.integers(-2, 3, size=(n_out, n_in)).astype(float))
+            biases.append(rng.integers(-1, 2, size=n_out).astype(float))
+        else:
+            weights.append(rng.normal(0, np.sqrt(2 / n_in), size=(n_out, n_in)))
+            biases.append(rng.normal(0, 0.3, size=n_out))
+    return weights, biases
+
+
+def random_case(seed: int):
+    """A seeded 2-input network and a domain; the kind cycles through degeneracies."""
+    rng = np.random.default_rng(seed)
+    kind = seed % 8
+    box = plr.Box([-1.0, -1.0], [1.0, 1.0])
+    activations = None
+    if kind == 0:      # generic
+        weights, biases = _mlp(rng, [2, int(rng.integers(3, 7)), int(rng.integers(2, 5)), 1])
+    elif kind == 1:    # concurrent lines and lines through box corners
+        weights, biases = _mlp(rng, [2, 5, 3, 1])
+        weights[0][:3] = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+        biases[0][:3] = 0.0
+        weights[0][3], biases[0][3] = [1.0, -1.0], 0.0        # through (1, 1) and (-1, -1)
+        weights[0][4], biases[0][4] = [1.0, 1.0], -2.0        # touches only the corner (1, 1)
+    elif kind == 2:    # coincident and opposite neurons, in one layer and across layers
+        weights, biases = _mlp(rng, [2, 4, 3, 1])
+        weights[0][1], biases[0][1] = 2.5 * weights[0][0], 2.5 * biases[0][0]
+        weights[0][2], biases[0][2] = -weights[0][0], -biases[0][0]
+        weights[1][1] = 3.0 * weights[1][0]
+        biases[1][1] = 3.0 * biases[1][0]
+    elif kind == 3:    # dead neurons: zero rows, constant signs, a line on the box boundary
+        weights, biases = _mlp(rng, [2, 5, 4, 1])
+        weights[0][0], biases[0][0] = 0.0, 0.7
+        weights[0][1], biases[0][1] = 0.0, -0.7
+        weights[0][2], biases[0][2] = [1.0, 0.0], -1.0        # on the face x = 1
+        weights[1][0], biases[1][0] = 0.0, 0.0                 # identically zero
+        weights[1][1] = 0.0
+        biases[1][1] = 0.5
+    elif kind == 4:    # small integer weights: many parallel and concurrent lines
+        weights, biases = _mlp(rng, [2, 5, 4, 1], integer=True)
+        box = plr.Box([-2.0, -2.0], [2.0, 2.0])
+    elif kind == 5:    # leaky, PReLU and pass-through units
+        weights, biases = _mlp(rng, [2, 4, 4, 1])
+        activations = [("leaky_relu", float(rng.choice([0.1, -0.5, 2.0]))),
+                       ("prelu", [0.0, 1.0, 0.3, -1.0])]
+    elif kind == 6:    # three hidden layers, off-centre and non-square box
+        weights, biases = _mlp(rng, [2, 4, 3, 3, 2])
+        box = plr.Box([0.5, -3.0], [2.5, -2.0])
+    else:              # a second-layer neuron through a first-layer vertex
+        weights, biases = _mlp(rng, [2, 4, 3, 1])
+        weights[0][:2] = [[1.0, 0.0], [0.0, 1.0]]
+        biases[0][:2] = 0.0
+        # z = relu(x) + relu(y) - ... passes through the vertex (0, 0) of the first layer.
+        weights[1][0] = [1.0, -1.0, 0.0, 0.0]
+        biases[1][0] = 0.0
+    net = plr.from_arrays(weights, biases, activations)
+    return net, box
+
+
+SAMPLE = list(range(40))
+EXHAUSTIVE = list(range(40, 240))
+
+
+def check_random(seed, domain_none=False):
+    net, box = random_case(seed)
+    domain = None if domain_none else box
+    part = plr.partition(net, domain)
+    assert part.method == "plane"
+    reference = plr.partition(net, domain, method="layerwise")
+    assert_same_partition(part, reference, bounded=domain_none)
+    assert plr.count_regions(net, domain) == len(part)
+    V, E, F = part.polygons.euler
+    assert V - E + F == 1 and F == len(part)
+    if not domain_none:
+        assert np.isclose(part.polygons.areas().sum(), box.volume(), rtol=1e-9)
+
+
+@pytest.mark.parametrize("seed", SAMPLE)
+def test_random_networks_agree_with_layerwise(seed):
+    check_random(seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", EXHAUSTIVE)
+def test_random_networks_agree_with_layerwise_exhaustive(seed):
+    check_random(seed)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 13, 15])
+def test_random_networks_in_all_of_r2(seed):
+    check_random(seed, domain_none=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(16, 80))
+def test_random_networks_in_all_of_r2_exhaustive(seed):
+    check_random(seed, domain_none=True)
+
+
+# --- ground truth ------------------------------------------------------------------------------
+
+TWO_D = [case for case in CASES if case["input_dim"] == 2]
+
+
+@pytest.mark.parametrize("case", TWO_D, ids=[case["name"] for case in TWO_D])
+def test_ground_truth_cases(case):
+    net, domain = case_network(case), case_domain(case)
+    part = plr.partition(net, domain)
+    assert part.method == "plane"
+    expected = case["expected"]
+    assert len(part) == expected["activation_regions"]
+    assert part.n_linear_regions == expected["linear_regions"]
+    if expected.get("adjacency_edges") is not None:
+        assert plr.region_graph(part).number_of_edges() == expected["adjacency_edges"]
+    if domain is None and expected.get("bounded_regions") is not None:
+        assert part.n_bounded_regions == expected["bounded_regions"]
+    assert_same_partition(part, plr.partition(net, domain, method="layerwise"),
+                          bounded=domain is None)
+
+
+def test_peer_network():
+    path = pathlib.Path(__file__).parents[2] / "shared" / "cases" / "peer_bench" \
+        / "mlp_2-16-16-16-1_seed0.npz"
+    if not path.exists():
+        pytest.skip("peer benchmark network not available")
+    net = plr.load_network(path)
+    box = plr.partition(net, plr.Box([-1, -1], [1, 1]))
+    assert len(box) == 930 and box.edges.shape == (1813, 2)
+    whole = plr.partition(net)
+    assert len(whole) == 1044
+    assert plr.count_regions(net) == 1044
+
+
+# --- invariants ---------------------------------------------------------------------------------
+
+def point_in_polygon(points, polygon, slack):
+    """Whether each point lies inside a convex counter-clockwise polygon (margin slack)."""
+    edges = np.roll(polygon, -1, axis=0) - polygon
+    rel = points[:, None, :] - polygon[None, :, :]
+    cross = edges[None, :, 0] * rel[:, :, 1] - edges[None, :, 1] * rel[:, :, 0]
+    lengths = np.linalg.norm(edges, axis=1)
+    ok = lengths > 0
+    return np.all(cross[:, ok] / lengths[ok] > slack, axis=1)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 4, 6])
+def test_random_points_lie_in_exactly_one_polygon_with_their_pattern(seed):
+    net, box = random_case(seed)
+    part = plr.partition(net, box)
+    rng = np.random.default_rng(100 + seed)
+    X = rng.uniform(box.lower, box.upper, size=(2000, 2))
+    patterns = np.packbits(net.activation_patterns(X), axis=1)
+    inside = np.array([point_in_polygon(X, part.polygons[i], 1e-12) for i in range(len(part))])
+    # Points on no polygon's interior lie within rounding of an edge: there are few.
+    counts = inside.sum(axis=0)
+    assert np.all(counts <= 1)
+    assert np.mean(counts == 1) > 0.99
+    holder = inside.argmax(axis=0)
+    for p in np.flatnonzero(counts == 1):
+        assert part.patterns[holder[p]].tobytes() == patterns[p].tobytes()
+    # Every point's pattern is the pattern of exactly one region.
+    found = part.find(X)
+    assert np.all(found[counts == 1] == holder[counts == 1])
+
+
+@pytest.mark.parametrize("seed", [0, 5, 6])
+def test_network_equals_the_local_map_inside_each_region(seed):
+    net, box = random_case(seed)
+    part = plr.partition(net, box)
+    rng = np.random.default_rng(seed)
+    A, c = part.output_maps
+    for i in range(len(part)):
+        poly = part.polygons[i]
+        weights = rng.dirichlet(np.ones(len(poly)), size=5)
+        X = weights @ poly                       # convex combinations: inside the polygon
+        assert np.allclose(net(X), X @ A[i].T + c[i], atol=1e-9)
+
+
+def test_polygons_are_convex_counter_clockwise_and_inside_the_box():
+    net, box = random_case(6)
+    part = plr.partition(net, box)
+    for i in range(len(part)):
+        poly = part.polygons[i]
+        assert np.all(poly >= box.lower - 1e-12) and np.all(poly <= box.upper + 1e-12)
+        edges = np.roll(poly, -1, axis=0) - poly
+        turn = edges[:, 0] * np.roll(edges[:, 1], -1) - edges[:, 1] * np.roll(edges[:, 0], -1)
+        assert np.all(turn > -1e-15)
+        assert point_in_polygon(part.interior_points[i:i + 1], poly, 0.0)[0]
+        assert part.radii[i] > 0
+    assert np.array_equal(part[0].vertices(), part.polygons[0])
+
+
+def test_unbounded_regions_in_r2_are_the_ones_touching_the_window():
+    # Three lines in general position: 7 regions, 1 bounded.
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+                          [[0.0, 0.0, -1.0], [0.0]])
+    part = plr.partition(net)
+    assert part.method == "plane"
+    assert (len(part), part.n_bounded_regions) == (7, 1)
+    window = part.polygons.window
+    bounded = np.flatnonzero(part.is_bounded)[0]
+    assert np.all(part.polygons[bounded] > window[:, 0]) and np.all(
+        part.polygons[bounded] < window[:, 1])
+
+
+def test_far_vertices_grow_the_window():
+    # Two nearly parallel lines meet far away (at x = 1000); the window must hold it.
+    net = plr.from_arrays([[[0.0, 1.0], [-0.001, 1.0]], [[1.0, 1.0]]], [[0.0, 1.0], [0.0]])
+    part = plr.partition(net)
+    assert (len(part), part.n_bounded_regions) == (4, 0)
+    assert part.polygons.window[0, 1] > 1000
+    reference = plr.partition(net, method="layerwise")
+    assert_same_partition(part, reference, bounded=True)
+
+
+def test_second_layer_vertex_outside_the_first_window():
+    # Layer 1 lines x = 0 and y = 0; a second-layer line bends and meets another far out.
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]],
+                           [[1.0, 0.01], [1.0, -0.01]], [[1.0, 1.0]]],
+                          [[0.0, 0.0], [-50.0, -40.0], [0.0]])
+    part = plr.partition(net)
+    assert_same_partition(part, plr.partition(net, method="layerwise"), bounded=True)
+
+
+def test_affine_network_is_one_region():
+    net = plr.from_arrays([[[1.0, 2.0]]], [[0.5]])
+    for domain in (None, plr.Box([0, 0], [1, 1])):
+        part = plr.partition(net, domain)
+        assert len(part) == 1 and part.method == "plane"
+    assert plr.partition(net).n_bounded_regions == 0
+
+
+def test_count_only_equals_partition_length():
+    net, box = random_case(8)
+    assert plr.count_regions(net, box) == len(plr.partition(net, box))
+
+
+def test_method_plane_refuses_other_domains():
+    net3 = plr.from_arrays([np.ones((2, 3)), np.ones((1, 2))], [np.zeros(2), np.zeros(1)])
+    with pytest.raises(plr.InvalidArgumentError, match="method='plane' needs a 2-D domain"):
+        plr.partition(net3, plr.Box([0, 0, 0], [1, 1, 1]), method="plane")
+
+
+def test_pure_python_kernels_give_the_same_partition():
+    """Without compilation (NUMBA_DISABLE_JIT=1) the kernels run as Python, same result."""
+    code = (
+        "import numpy as np, plregions as plr, json\n"
+        "rng = np.random.default_rng(3)\n"
+        "net = plr.from_arrays([rng.normal(size=(5, 2)), rng.normal(size=(3, 5)),"
+        " rng.normal(size=(1, 3))], [rng.normal(size=5), rng.normal(size=3), np.zeros(1)])\n"
+        "part = plr.partition(net, plr.Box([-2, -2], [2, 2]))\n"
+        "print(json.dumps([part.method, sorted(r.tobytes().hex() for r in part.patterns),"
+        " part.edges.tolist()]))\n"
+    )
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True)
+    method, patterns, edges = json.loads(out.stdout)
+    rng = np.random.default_rng(3)
+    net = plr.from_arrays([rng.normal(size=(5, 2)), rng.normal(size=(3, 5)),
+                           rng.normal(size=(1, 3))],
+                          [rng.normal(size=5), rng.normal(size=3), np.zeros(1)])
+    part = plr.partition(net, plr.Box([-2, -2], [2, 2]))
+    assert method == "plane"
+    assert patterns == sorted(r.tobytes().hex() for r in part.patterns)
+    assert edges == part.edges.tolist()
