@@ -322,7 +322,7 @@ def _bounds(bounds) -> np.ndarray:
             "Plane bounds contains NaN or infinite values; for the whole plane pass bounds=None"
         )
     for axis, name in enumerate("st"):
-        lo, hi = arr[axis]
+        lo, hi = (float(v) for v in arr[axis])
         if not lo < hi:
             raise InvalidDomainError(
                 f"Plane bounds for {name}: lo = {lo!r} >= hi = {hi!r}; give (lo, hi) with lo < hi"

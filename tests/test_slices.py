@@ -1,0 +1,162 @@
+"""Slices as domains: Segment and Plane, their validation and partitions of them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import plregions as plr
+
+
+def net_of(d, seed=0, widths=(6, 4)):
+    rng = np.random.default_rng(seed)
+    sizes = [d, *widths, 2]
+    return plr.from_arrays([rng.normal(size=(b, a)) for a, b in zip(sizes[:-1], sizes[1:])],
+                           [rng.normal(size=b) for b in sizes[1:]])
+
+
+# --- validation --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("build, match", [
+    (lambda: plr.Plane([0, 0, 0], [1, 0, 0], [2, 0, 0]), "u and v are parallel"),
+    (lambda: plr.Plane([0, 0, 0], [1, 2, 3], [-2, -4, -6]), "u and v are parallel"),
+    (lambda: plr.Plane([0, 0, 0], [0, 0, 0], [0, 1, 0]), "u is the zero vector"),
+    (lambda: plr.Plane([0, 0, 0], [1, 0, 0], [0, 0, 0]), "v is the zero vector"),
+    (lambda: plr.Plane([0, 0], [1, 0, 0], [0, 1, 0]), "origin has 2, u has 3, v has 3"),
+    (lambda: plr.Plane([0, 0], [1, 0], [0, 1], bounds=((1, 0), (0, 1))),
+     "bounds for s: lo = 1.0 >= hi = 0.0"),
+    (lambda: plr.Plane([0, 0], [1, 0], [0, 1], bounds=((0, 1), (2, 2))),
+     "bounds for t: lo = 2.0 >= hi = 2.0"),
+    (lambda: plr.Plane([0, 0], [1, 0], [0, 1], bounds=(0, 1)), "bounds has shape \\(2,\\)"),
+    (lambda: plr.Plane([0, 0], [1, 0], [0, 1], bounds=((0, np.inf), (0, 1))),
+     "NaN or infinite"),
+    (lambda: plr.Plane([0, np.nan], [1, 0], [0, 1]), "origin: contains NaN"),
+    (lambda: plr.Plane.through([0, 0, 0], [1, 1, 1], [2, 2, 2]), "collinear"),
+    (lambda: plr.Plane.through([1, 2], [1, 2], [0, 1]), "coincide"),
+    (lambda: plr.Plane.through([0, 0], [1, 0], [0, 1], margin=-1), "margin = -1.0"),
+    (lambda: plr.Plane.through([0, 0], [1, 0, 0], [0, 1]), "p1 has 2, p2 has 3"),
+    (lambda: plr.Segment([1.0, 2.0], [1.0, 2.0]), "zero length"),
+    (lambda: plr.Segment([1.0, 2.0], [1.0, 2.0, 3.0]), "start has 2, end has 3"),
+    (lambda: plr.Segment([], []), "is empty"),
+], ids=["parallel", "antiparallel", "zero-u", "zero-v", "sizes", "s-bounds", "t-bounds",
+        "bounds-shape", "infinite-bounds", "nan", "collinear", "coincident-points",
+        "negative-margin", "through-sizes", "zero-segment", "segment-sizes", "empty"])
+def test_degenerate_slices_are_refused(build, match):
+    with pytest.raises(plr.InvalidDomainError, match=match):
+        build()
+
+
+def test_dimension_mismatch_with_the_network():
+    net = net_of(4)
+    with pytest.raises(plr.InvalidDomainError, match="plane lies in R\\^3 but the network takes 4"):
+        plr.partition(net, plr.Plane([0, 0, 0], [1, 0, 0], [0, 1, 0]))
+    with pytest.raises(plr.InvalidDomainError,
+                       match="segment lies in R\\^2 but the network takes 4"):
+        plr.count_regions(net, plr.Segment([0, 0], [1, 1]))
+    with pytest.raises(plr.InvalidDomainError, match="slice of the input space"):
+        plr.region_at(net, np.zeros(4), plr.Segment(np.zeros(4), np.ones(4)))
+
+
+def test_invalid_domain_error_is_a_value_error():
+    with pytest.raises(ValueError):
+        plr.Segment([0.0], [0.0])
+
+
+# --- geometry of slices ---------------------------------------------------------------------------
+
+def test_plane_through_three_points_is_orthonormal_and_holds_them():
+    rng = np.random.default_rng(1)
+    p1, p2, p3 = rng.normal(size=(3, 7))
+    plane = plr.Plane.through(p1, p2, p3, margin=0.25)
+    assert np.isclose(np.linalg.norm(plane.u), 1) and np.isclose(np.linalg.norm(plane.v), 1)
+    assert abs(plane.u @ plane.v) < 1e-12
+    assert np.allclose(plane.to_input(plane.anchors), [p1, p2, p3])
+    assert np.allclose(plane.project([p1, p2, p3]), plane.anchors)
+    lo, hi = plane.anchors.min(axis=0), plane.anchors.max(axis=0)
+    pad = 0.25 * (hi - lo).max()
+    assert np.allclose(plane.bounds[:, 0], lo - pad) and np.allclose(plane.bounds[:, 1], hi + pad)
+    # Distances in the plane's coordinates are distances in the input space.
+    assert np.isclose(np.linalg.norm(plane.anchors[1] - plane.anchors[2]),
+                      np.linalg.norm(p2 - p3))
+
+
+def test_image_like_points_are_flattened():
+    images = np.arange(3 * 2 * 2, dtype=float).reshape(3, 2, 2) ** 1.5
+    plane = plr.Plane.through(*images)
+    assert plane.ambient_dim == 4
+    assert np.allclose(plane.to_input(plane.anchors), images.reshape(3, 4))
+
+
+def test_segment_map():
+    seg = plr.Segment([1.0, 1.0, 1.0], [3.0, 1.0, -1.0])
+    assert seg.ambient_dim == 3 and seg.dim == 1
+    assert np.isclose(seg.length, np.sqrt(8))
+    assert np.allclose(seg.to_input([0.0, 0.5, 1.0]), [[1, 1, 1], [2, 1, 0], [3, 1, -1]])
+
+
+# --- partitions of slices ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("d", [3, 5])
+def test_plane_slice_agrees_with_the_general_engine(d):
+    net = net_of(d, seed=d)
+    rng = np.random.default_rng(d)
+    plane = plr.Plane.through(*rng.normal(size=(3, d)), margin=0.5)
+    part = plr.partition(net, plane)
+    assert part.method == "plane" and part.input_slice is plane
+    assert part.input_network is net and part.network.n_in == 2
+    reference = plr.partition(net, plane, method="layerwise")
+    assert {r.tobytes() for r in part.patterns} == {r.tobytes() for r in reference.patterns}
+    keys = [r.tobytes() for r in part.patterns]
+    ref = [r.tobytes() for r in reference.patterns]
+    assert ({frozenset((keys[i], keys[j])) for i, j in part.edges.tolist()}
+            == {frozenset((ref[i], ref[j])) for i, j in reference.edges.tolist()})
+    assert plr.count_regions(net, plane) == len(part)
+    # Coordinates both in the slice and in the input space.
+    assert part.interior_points.shape == (len(part), 2)
+    assert part.input_points.shape == (len(part), d)
+    assert np.allclose(part.input_points, plane.to_input(part.interior_points))
+    assert np.array_equal(net.activation_patterns(part.input_points), part.activation_patterns)
+    assert np.isclose(part.polygons.areas().sum(), plane.area)
+    # The restricted network's outputs are the network's outputs on the plane.
+    st = rng.uniform(plane.bounds[:, 0], plane.bounds[:, 1], size=(50, 2))
+    assert np.allclose(part.network(st), net(plane.to_input(st)))
+    assert "Plane" in repr(part)
+
+
+def test_whole_plane_slice_has_unbounded_regions():
+    net = net_of(3, seed=11, widths=(4,))
+    plane = plr.Plane([0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 1.0])
+    part = plr.partition(net, plane)
+    assert part.domain is None and part.method == "plane"
+    reference = plr.partition(net, plane, method="layerwise")
+    assert len(part) == len(reference)
+    assert part.n_bounded_regions == reference.n_bounded_regions
+
+
+def test_plane_in_a_two_input_network_matches_the_box():
+    net = net_of(2, seed=4)
+    plane = plr.Plane([0.0, 0.0], [1.0, 0.0], [0.0, 1.0], bounds=((-1, 1), (-2, 2)))
+    by_plane = plr.partition(net, plane)
+    by_box = plr.partition(net, plr.Box([-1, -2], [1, 2]))
+    assert {r.tobytes() for r in by_plane.patterns} == {r.tobytes() for r in by_box.patterns}
+
+
+def test_plane_parallel_to_a_neuron_makes_it_constant():
+    # Neuron 0 depends only on x3; on the plane x3 = 0.5 it is the constant 0.5 - 0.5 = 0
+    # (inactive, no boundary); neuron 1 (x3 - 0.2) is the constant 0.3 (active).
+    net = plr.from_arrays([[[0.0, 0.0, 1.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0]], [[1.0, 1.0, 1.0]]],
+                          [[-0.5, -0.2, 0.0], [0.0]])
+    plane = plr.Plane([0.0, 0.0, 0.5], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], bounds=((-1, 1), (-1, 1)))
+    part = plr.partition(net, plane)
+    assert len(part) == 2
+    assert part.activation_patterns[:, :2].tolist() == [[False, True], [False, True]]
+
+
+def test_segment_partition_reports_both_coordinates():
+    net = net_of(4, seed=2)
+    seg = plr.Segment(np.full(4, -2.0), np.full(4, 2.0))
+    part = plr.partition(net, seg)
+    assert part.method == "line" and part.interior_points.shape == (len(part), 1)
+    assert np.allclose(part.input_points, seg.to_input(part.interior_points[:, 0]))
+    pieces = plr.affine_pieces(net, seg)
+    assert len(pieces) == len(part)
