@@ -145,6 +145,11 @@ def check_interior_points(net, domain, part):
 # ----------------------------------------------------------------------------------------
 # Engines against brute force
 # ----------------------------------------------------------------------------------------
+def _graph_summary(part, domain):
+    bounded = part.n_bounded_regions if domain is None else None
+    return edge_set(part), part.n_linear_regions, bounded
+
+
 def _check_against_brute(seed):
     net, domain, notes = random_case(seed)
     brute = plr.partition(net, domain, method="brute")
@@ -152,7 +157,11 @@ def _check_against_brute(seed):
     assert len(expected) == len(brute), "brute force returned a pattern twice"
     assert len(brute) >= 1
     check_interior_points(net, domain, brute)
-    for method in ("auto", "layerwise"):
+    graph = _graph_summary(brute, domain)
+    methods = ["auto", "layerwise"]
+    if not isinstance(domain, plr.Polytope):  # the 1-D and 2-D engines take boxes and R^d
+        methods += {1: ["line"], 2: ["plane"]}.get(net.n_in, [])
+    for method in methods:
         part = plr.partition(net, domain, method=method)
         got = pattern_set(part)
         assert len(got) == len(part), f"{method}: a pattern appears twice ({notes})"
@@ -160,6 +169,8 @@ def _check_against_brute(seed):
             f"seed {seed} {net!r} {domain!r} {notes}: {method} has {len(part)} regions, brute "
             f"{len(brute)}; missing {sorted(expected - got)[:3]}, extra {sorted(got - expected)[:3]}")
         check_interior_points(net, domain, part)
+        assert _graph_summary(part, domain) == graph, f"{method}: edges/linear/bounded differ"
+        assert plr.count_regions(net, domain, method=method) == len(brute)
     assert plr.count_regions(net, domain) == len(brute)
 
 
