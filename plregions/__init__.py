@@ -19,6 +19,8 @@ from plregions.geometry.slices import Plane, Segment
 from plregions.importers import from_onnx, from_sklearn, from_torch, load_network
 from plregions.network import Activation, Network, from_arrays, save_network
 from plregions.partition import Facet, Partition, Region, count_regions, partition, region_at
+from plregions.plotting import (plot_affine_pieces, plot_partition, plot_region_graph,
+                                plot_surface)
 
 __version__ = "0.1.0"
 
@@ -34,4 +36,5 @@ __all__ = [
     "from_onnx", "from_sklearn", "from_torch", "load_network",
     "default_network", "load_iris",
     "AffinePiece", "LinePieces", "Plane", "Segment", "affine_pieces",
+    "plot_affine_pieces", "plot_partition", "plot_region_graph", "plot_surface",
 ]

@@ -1,0 +1,282 @@
+"""The ``plot`` and ``slice`` subcommands of the ``plregions`` command line.
+
+They register on the main parser's subcommands with :func:`add_plot_parser` and
+:func:`add_slice_parser`; each sets ``run`` (the handler, called as
+``run(args, subparser)`` and returning the exit code) and ``subparser`` as defaults, like
+the other subcommands. Handlers only parse, call the library and print; plregions errors
+propagate to the main CLI, which turns them into one line on stderr. The main CLI hands
+in its model loader (``plregions.load_network``, which reads .npz, .onnx and .pt files);
+without it only .npz networks load, since this module sits in the plotting stage and does
+not import the importers.
+
+``plregions plot MODEL DOMAIN -o FILE.png [--kind regions|graph|surface] [--color-by ..]``
+``plregions slice MODEL DOMAIN [--json]``
+
+DOMAIN is one of ``--plane P1 P2 P3`` (3 x n_in numbers: the plane through three inputs,
+with ``--margin``), ``--origin O --u U --v V [--bounds S0 S1 T0 T1]``, ``--segment A B``
+(2 x n_in numbers), or for a 2-input (plot, slice) or 1-input network ``--box LO HI`` /
+``--lower .. --upper ..`` (nothing: all of R^n_in).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+from plregions.engines.line import affine_pieces
+from plregions.errors import InvalidDomainError
+from plregions.geometry.domains import Box
+from plregions.geometry.slices import Plane, Segment
+from plregions.network import Network, load_npz
+from plregions.partition import partition
+from plregions.plotting.pieces import plot_affine_pieces
+from plregions.plotting.regions import COLOR_BY, plot_partition, plot_region_graph, plot_surface
+
+__all__ = ["add_plot_parser", "add_slice_parser"]
+
+DOMAIN_HELP = """\
+the slice or domain, one of:
+  --plane X.. Y.. Z..           the plane through three inputs (3 x n_in numbers, one
+                                input after the other), bounded around them (--margin)
+  --origin O.. --u U.. --v V..  the plane origin + s u + t v, with --bounds S0 S1 T0 T1
+                                (without --bounds: the whole plane)
+  --segment A.. B..             the segment from input A to input B (2 x n_in numbers)
+  --box LO HI                   the square [LO, HI]^n_in (2-input or 1-input networks)
+  --lower L.. --upper U..       a box, one bound per input (or one for all)
+  (nothing)                     all of R^n_in, for a 2-input or 1-input network"""
+
+
+def _add_domain_arguments(parser: argparse.ArgumentParser, segment: bool = True) -> None:
+    group = parser.add_argument_group("domain", DOMAIN_HELP)
+    group.add_argument("--plane", nargs="+", type=float, metavar="X",
+                       help="three inputs the plane passes through (3 x n_in numbers)")
+    group.add_argument("--margin", type=float, default=0.1,
+                       help="with --plane: margin around the three points, as a fraction of "
+                            "their extent (default 0.1)")
+    group.add_argument("--origin", nargs="+", type=float, metavar="O")
+    group.add_argument("--u", nargs="+", type=float, metavar="U")
+    group.add_argument("--v", nargs="+", type=float, metavar="V")
+    group.add_argument("--bounds", nargs=4, type=float, metavar=("S0", "S1", "T0", "T1"),
+                       help="with --origin/--u/--v: the parameter rectangle")
+    if segment:
+        group.add_argument("--segment", nargs="+", type=float, metavar="X",
+                           help="the segment between two inputs (2 x n_in numbers)")
+    group.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"))
+    group.add_argument("--lower", nargs="+", type=float, metavar="L")
+    group.add_argument("--upper", nargs="+", type=float, metavar="U")
+
+
+def _check_domain_arguments(args, parser) -> None:
+    """Argument conflicts, checked before the model is loaded."""
+    given = [name for name, on in (
+        ("--plane", args.plane is not None),
+        ("--origin/--u/--v", any(getattr(args, k) is not None for k in ("origin", "u", "v"))),
+        ("--segment", getattr(args, "segment", None) is not None),
+        ("--box", args.box is not None),
+        ("--lower/--upper", args.lower is not None or args.upper is not None)) if on]
+    if len(given) > 1:
+        parser.error(f"give one domain, not {' and '.join(given)}")
+    if args.plane is not None and len(args.plane) % 3:
+        parser.error(f"--plane takes 3 x n_in numbers (three inputs), got {len(args.plane)}")
+    if getattr(args, "segment", None) is not None and len(args.segment) % 2:
+        parser.error(f"--segment takes 2 x n_in numbers (two inputs), got {len(args.segment)}")
+    if given == ["--origin/--u/--v"] and any(getattr(args, k) is None
+                                              for k in ("origin", "u", "v")):
+        parser.error("--origin, --u and --v go together")
+    if args.bounds is not None and given != ["--origin/--u/--v"]:
+        parser.error("--bounds goes with --origin/--u/--v")
+    if (args.lower is None) != (args.upper is None):
+        parser.error("--lower and --upper go together")
+
+
+def _domain(args, net: Network):
+    """The domain the arguments describe, for this network."""
+    d = net.n_in
+    if args.plane is not None:
+        if len(args.plane) != 3 * d:
+            raise InvalidDomainError(
+                f"--plane has {len(args.plane)} numbers but the network takes {d} inputs; "
+                f"give three inputs of {d} numbers each ({3 * d} numbers)")
+        p1, p2, p3 = np.reshape(args.plane, (3, d))
+        return Plane.through(p1, p2, p3, margin=args.margin)
+    if args.origin is not None:
+        bounds = None if args.bounds is None else np.reshape(args.bounds, (2, 2))
+        return Plane(args.origin, args.u, args.v, bounds=bounds)
+    if getattr(args, "segment", None) is not None:
+        if len(args.segment) != 2 * d:
+            raise InvalidDomainError(
+                f"--segment has {len(args.segment)} numbers but the network takes {d} "
+                f"inputs; give two inputs of {d} numbers each ({2 * d} numbers)")
+        a, b = np.reshape(args.segment, (2, d))
+        return Segment(a, b)
+    if args.box is not None:
+        return Box([args.box[0]] * d, [args.box[1]] * d)
+    if args.lower is not None:
+        lower = args.lower * d if len(args.lower) == 1 else args.lower
+        upper = args.upper * d if len(args.upper) == 1 else args.upper
+        return Box(lower, upper)
+    return None
+
+
+def _describe(domain, d: int) -> str:
+    if domain is None:
+        return f"R^{d}"
+    if isinstance(domain, Plane):
+        if domain.bounds is None:
+            return f"the whole plane {domain!r}"
+        (s0, s1), (t0, t1) = domain.bounds
+        return f"a plane of R^{d}, s in [{s0:g}, {s1:g}], t in [{t0:g}, {t1:g}]"
+    if isinstance(domain, Segment):
+        return f"a segment of R^{d} of length {domain.length:g}"
+    return " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in zip(domain.lower, domain.upper))
+
+
+# --- plot -----------------------------------------------------------------------------------
+
+def _loader(load_network):
+    def load(path):
+        if load_network is not None:
+            return load_network(path)
+        if not str(path).endswith(".npz"):
+            raise InvalidDomainError(
+                f"{path}: this command reads .npz networks here; other formats need the "
+                "model loader of the main plregions command")
+        return load_npz(path)
+
+    return load
+
+
+def add_plot_parser(subparsers, *, load_network=None) -> argparse.ArgumentParser:
+    """Register ``plregions plot`` on the main parser's subcommands.
+
+    Parameters
+    ----------
+    subparsers : the object returned by ``ArgumentParser.add_subparsers``
+    load_network : callable, optional
+        ``path -> Network``; pass ``plregions.load_network``.
+    """
+    plot = subparsers.add_parser(
+        "plot", help="draw the regions of a network on a plane, a box or a segment",
+        description="Draw the exact activation regions of a network on a 2-D slice (a "
+                    "plane through three inputs, or origin + s u + t v), on a box for a "
+                    "2-input network, or the function along a segment, into an image file.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    plot.add_argument("model", metavar="MODEL", help="a network file (.npz, .onnx, .pt)")
+    _add_domain_arguments(plot)
+    plot.add_argument("-o", "--file", required=True, metavar="FILE",
+                      help="the image to write (.png, .pdf, .svg)")
+    plot.add_argument("--kind", choices=("regions", "graph", "surface"), default="regions",
+                      help="the regions (default), the region graph, or a 3-D surface of "
+                           "one output")
+    plot.add_argument("--color-by", choices=COLOR_BY, default="region",
+                      help="colour of the regions (default: one per activation region)")
+    plot.add_argument("--output", type=int, default=0,
+                      help="the output shown by --color-by output and --kind surface")
+    plot.add_argument("--decision-boundary", action="store_true",
+                      help="draw where the predicted class changes")
+    plot.add_argument("--dpi", type=int, default=150)
+    plot.add_argument("--json", action="store_true",
+                      help="print one JSON object describing the picture")
+    plot.set_defaults(run=run_plot, subparser=plot, load_model=_loader(load_network))
+    return plot
+
+
+def run_plot(args, parser) -> int:
+    """Handler of ``plregions plot``."""
+    from matplotlib.figure import Figure
+
+    _check_domain_arguments(args, parser)
+    net = args.load_model(args.model)
+    domain = _domain(args, net)
+    fig = Figure(figsize=(6, 6) if args.kind != "surface" else (7, 6))
+    start = time.perf_counter()
+    if isinstance(domain, Segment) or (net.n_in == 1 and not isinstance(domain, Plane)):
+        pieces = affine_pieces(net, domain)
+        plot_affine_pieces(pieces, ax=fig.add_subplot())
+        summary = {"n_regions": len(pieces), "breakpoints": pieces.breakpoints.tolist()}
+    else:
+        part = partition(net, domain)
+        if part.network.n_in != 2:
+            raise InvalidDomainError(
+                f"plot draws 2-D domains: this network takes {net.n_in} inputs; give "
+                "--plane, --origin/--u/--v or --segment")
+        if args.kind == "surface":
+            plot_surface(part, output=args.output, ax=fig.add_subplot(projection="3d"))
+        elif args.kind == "graph":
+            plot_region_graph(part, ax=fig.add_subplot())
+        else:
+            plot_partition(part, color_by=args.color_by, output=args.output,
+                               decision_boundary=args.decision_boundary,
+                               ax=fig.add_subplot())
+        summary = {"n_regions": len(part)}
+    fig.suptitle(f"{net.architecture} on {_describe(domain, net.n_in)}", fontsize=9)
+    fig.savefig(args.file, dpi=args.dpi)
+    summary.update({"file": args.file, "model": args.model,
+                    "domain": _describe(domain, net.n_in),
+                    "seconds": time.perf_counter() - start})
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"wrote {args.file}: {summary['n_regions']} activation regions of "
+              f"{net.architecture} on {summary['domain']}")
+    return 0
+
+
+# --- slice ------------------------------------------------------------------------------------
+
+def add_slice_parser(subparsers, *, load_network=None) -> argparse.ArgumentParser:
+    """Register ``plregions slice`` on the main parser's subcommands.
+
+    Parameters
+    ----------
+    subparsers : the object returned by ``ArgumentParser.add_subparsers``
+    load_network : callable, optional
+        ``path -> Network``; pass ``plregions.load_network``.
+    """
+    cut = subparsers.add_parser(
+        "slice", help="count the regions met by a plane or a segment",
+        description="Count, exactly, the activation and linear regions of a network met by "
+                    "a 2-D slice (a plane) or a 1-D slice (a segment) of its input space.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    cut.add_argument("model", metavar="MODEL", help="a network file (.npz, .onnx, .pt)")
+    _add_domain_arguments(cut)
+    cut.add_argument("--json", action="store_true",
+                     help="print one JSON object instead of text")
+    cut.set_defaults(run=run_slice, subparser=cut, load_model=_loader(load_network))
+    return cut
+
+
+def run_slice(args, parser) -> int:
+    """Handler of ``plregions slice``."""
+    _check_domain_arguments(args, parser)
+    net = args.load_model(args.model)
+    domain = _domain(args, net)
+    start = time.perf_counter()
+    part = partition(net, domain)
+    result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
+              "slice": _describe(domain, net.n_in),
+              "slice_dim": part.network.n_in,
+              "n_regions": len(part), "n_linear_regions": part.n_linear_regions}
+    if part.domain is None:
+        result["n_bounded_regions"] = part.n_bounded_regions
+    if part.polygons is not None:
+        result["n_vertices"], result["n_edges"], _ = part.polygons.euler
+    result["n_adjacent_pairs"] = int(part.edges.shape[0])
+    result["method"] = part.method
+    result["seconds"] = time.perf_counter() - start
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    lines = [f"{args.model}: architecture {net.architecture}, input dimension {net.n_in}",
+             f"on {result['slice']}:",
+             f"  activation regions: {result['n_regions']}",
+             f"  linear regions: {result['n_linear_regions']}"]
+    if "n_bounded_regions" in result:
+        lines.append(f"  bounded activation regions: {result['n_bounded_regions']}")
+    lines.append(f"  adjacent pairs: {result['n_adjacent_pairs']}")
+    lines.append(f"Time: {result['seconds']:.2f} s ({result['method']} engine)")
+    print("\n".join(lines))
+    return 0

@@ -1,0 +1,325 @@
+"""Plots check the drawn data (patches, vertex coordinates), never pixels (Agg backend)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+import plregions as plr  # noqa: E402
+from plregions.plotting.cli_commands import add_plot_parser, add_slice_parser  # noqa: E402
+
+
+def axes(projection=None):
+    return Figure().add_subplot(projection=projection)
+
+
+def by_gid(ax, gid):
+    found = [c for c in ax.collections if c.get_gid() == gid]
+    assert len(found) == 1, [c.get_gid() for c in ax.collections]
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def net2():
+    rng = np.random.default_rng(0)
+    return plr.from_arrays([rng.normal(size=(6, 2)), rng.normal(size=(4, 6)),
+                            rng.normal(size=(3, 4))],
+                           [rng.normal(size=6) * 0.5, rng.normal(size=4) * 0.5, np.zeros(3)])
+
+
+@pytest.fixture(scope="module")
+def box_part(net2):
+    return plr.partition(net2, plr.Box([-2, -1], [2, 1]))
+
+
+def test_regions_are_drawn_from_the_ordered_polygons(box_part):
+    ax = plr.plot_partition(box_part, ax=axes())
+    faces = by_gid(ax, "regions")
+    paths = faces.get_paths()
+    assert len(paths) == len(box_part)
+    for i, path in enumerate(paths):
+        drawn = path.vertices[:len(box_part.polygons[i])]
+        assert np.allclose(drawn, box_part.polygons[i])
+        # Never outside the box.
+        assert np.all(path.vertices >= [-2 - 1e-12, -1 - 1e-12])
+        assert np.all(path.vertices <= [2 + 1e-12, 1 + 1e-12])
+    assert ax.get_xlim() == (-2.0, 2.0) and ax.get_ylim() == (-1.0, 1.0)
+    # Neighbouring region indices get different colours.
+    colors = faces.get_facecolors()
+    assert len({tuple(c) for c in colors}) > 1
+
+
+def test_color_by_linear_region_shares_colours_within_a_linear_region():
+    # relu(x) - relu(-x) = x: two activation regions, one linear region.
+    net = plr.from_arrays([[[1.0, 0.0], [-1.0, 0.0]], [[1.0, -1.0]]], [[0.0, 0.0], [0.0]])
+    part = plr.partition(net, plr.Box([-1, -1], [1, 1]))
+    ax = plr.plot_partition(part, color_by="linear_region", ax=axes())
+    colors = by_gid(ax, "regions").get_facecolors()
+    assert len(colors) == 2 and np.allclose(colors[0], colors[1])
+
+
+def test_color_by_output_is_exact_on_every_vertex(net2, box_part):
+    ax = plr.plot_partition(box_part, color_by="output", output=1, ax=axes())
+    mesh = by_gid(ax, "regions")
+    # Gouraud shading of each polygon, with the network's output at every vertex.
+    vertices = np.concatenate([box_part.polygons[i] for i in range(len(box_part))])
+    assert np.allclose(mesh.get_array(), net2(vertices)[:, 1], atol=1e-9)
+    n_triangles = sum(len(box_part.polygons[i]) - 2 for i in range(len(box_part)))
+    triangles = mesh.get_paths()
+    assert len(triangles) == n_triangles
+    drawn = np.unique(np.round(np.concatenate([t.vertices for t in triangles]), 12), axis=0)
+    assert np.array_equal(drawn, np.unique(np.round(vertices, 12), axis=0))
+    assert by_gid(ax, "boundaries").get_paths()
+
+
+def test_color_by_class_cuts_regions_where_the_argmax_changes(net2, box_part):
+    ax = plr.plot_partition(box_part, color_by="class", decision_boundary=True, ax=axes())
+    cells = by_gid(ax, "regions")
+    classes = cells.get_array().astype(int)
+    assert len(cells.get_paths()) == len(classes) >= len(box_part)
+    # The class of every cell is the argmax at its centroid, and the cells tile the box.
+    area = 0.0
+    for path, k in zip(cells.get_paths(), classes):
+        poly = path.vertices[:-1] if np.allclose(path.vertices[0], path.vertices[-1]) \
+            else path.vertices
+        x, y = poly[:, 0], poly[:, 1]
+        area += (x * np.roll(y, -1) - np.roll(x, -1) * y).sum() / 2
+        centroid = poly.mean(axis=0)
+        assert np.argmax(net2(centroid[None, :])[0]) == k
+    assert np.isclose(area, 8.0)
+    # Decision-boundary segments lie where two outputs tie for the maximum.
+    boundary = by_gid(ax, "decision boundary")
+    segments = boundary.get_segments()
+    assert segments
+    for seg in segments:
+        mid = np.mean(seg, axis=0)
+        y = np.sort(net2(mid[None, :])[0])
+        assert np.isclose(y[-1], y[-2], atol=1e-9)
+
+
+def test_binary_decision_boundary_is_the_zero_level_set():
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [-0.5]])
+    part = plr.partition(net, plr.Box([-1, -1], [1, 1]))
+    ax = plr.plot_partition(part, color_by="class", decision_boundary=True, ax=axes())
+    segments = by_gid(ax, "decision boundary").get_segments()
+    for seg in segments:
+        assert np.allclose(net(np.asarray(seg)), 0.0, atol=1e-12)
+    # relu(x) + relu(y) = 0.5: three segments (one per quadrant it crosses).
+    assert len(segments) == 3
+
+
+def test_points_and_plane_slices(net2):
+    rng = np.random.default_rng(1)
+    net = plr.from_arrays([rng.normal(size=(5, 4)), rng.normal(size=(2, 5))],
+                          [rng.normal(size=5), np.zeros(2)])
+    X = rng.normal(size=(3, 4))
+    plane = plr.Plane.through(*X, margin=0.3)
+    part = plr.partition(net, plane)
+    ax = plr.plot_partition(part, points=plane.project(X), labels=[0, 1, 1], ax=axes())
+    assert np.allclose(by_gid(ax, "points").get_offsets(), plane.anchors)
+    assert ax.get_xlabel() == "s" and ax.get_ylabel() == "t"
+    assert len(by_gid(ax, "regions").get_paths()) == len(part)
+
+
+def test_unbounded_regions_are_cut_at_the_window(net2):
+    part = plr.partition(net2)
+    window = ((-3, 3), (-2, 2))
+    ax = plr.plot_partition(part, window=window, ax=axes())
+    paths = by_gid(ax, "regions").get_paths()
+    assert 0 < len(paths) <= len(part)
+    for path in paths:
+        assert np.all(path.vertices >= [-3 - 1e-12, -2 - 1e-12])
+        assert np.all(path.vertices <= [3 + 1e-12, 2 + 1e-12])
+    # The clipped pieces tile the window.
+    area = 0.0
+    for path in paths:
+        v = path.vertices[:-1]
+        area += (v[:, 0] * np.roll(v[:, 1], -1) - np.roll(v[:, 0], -1) * v[:, 1]).sum() / 2
+    assert np.isclose(area, 24.0)
+
+
+def test_layerwise_partitions_are_drawn_from_their_halfspaces(net2):
+    part = plr.partition(net2, plr.Box([-2, -1], [2, 1]), method="layerwise")
+    assert part.polygons is None
+    ax = plr.plot_partition(part, ax=axes())
+    assert len(by_gid(ax, "regions").get_paths()) == len(part)
+
+
+def test_region_graph_nodes_sit_at_interior_points(box_part):
+    ax = plr.plot_region_graph(box_part, ax=axes())
+    nodes = by_gid(ax, "graph nodes")
+    assert np.allclose(nodes.get_offsets(), box_part.interior_points)
+    edges = by_gid(ax, "graph edges").get_segments()
+    assert len(edges) == len(box_part.edges)
+    for (i, j), seg in zip(box_part.edges, edges):
+        assert np.allclose(seg, box_part.interior_points[[i, j]])
+
+
+def test_surface_lifts_each_polygon_by_its_local_map(net2, box_part):
+    ax = plr.plot_surface(box_part, output=2, ax=axes("3d"))
+    surface = by_gid(ax, "surface")
+    heights = surface.get_array()
+    assert len(heights) == len(box_part)
+    expected = [net2(box_part.polygons[i])[:, 2].mean() for i in range(len(box_part))]
+    assert np.allclose(heights, expected, atol=1e-9)
+    zlo, zhi = ax.get_zlim()
+    values = net2(box_part.polygons.vertices)[:, 2]
+    assert zlo <= values.min() and zhi >= values.max()
+    with pytest.raises(plr.InvalidArgumentError, match="3-D axes"):
+        plr.plot_surface(box_part, ax=axes())
+
+
+def test_affine_pieces_plot_goes_through_the_breakpoints():
+    rng = np.random.default_rng(2)
+    net = plr.from_arrays([rng.normal(size=(6, 3)), rng.normal(size=(2, 6))],
+                          [rng.normal(size=6), np.zeros(2)])
+    pieces = plr.affine_pieces(net, plr.Segment([-1, -1, -1], [1, 1, 1]))
+    ax = plr.plot_affine_pieces(pieces, output=1, ax=axes())
+    line = [ln for ln in ax.lines if ln.get_gid() == "output 1"][0]
+    s, y = line.get_xydata().T
+    assert np.allclose(s, pieces.bounds)
+    assert np.allclose(y, net(pieces.segment.to_input(s))[:, 1])
+    marks = [ln for ln in ax.lines if ln.get_gid() == "breakpoints"][0]
+    assert np.allclose(marks.get_xdata(), pieces.breakpoints)
+
+
+def test_affine_pieces_plot_of_an_unbounded_line():
+    net = plr.from_arrays([[[1.0], [1.0]], [[1.0, -2.0]]], [[0.0, -1.0], [0.0]])
+    ax = plr.plot_affine_pieces(plr.affine_pieces(net), ax=axes())
+    lo, hi = ax.get_xlim()
+    assert lo < 0 and hi > 1
+    assert ax.lines[0].get_xydata().shape == (4, 2)
+
+
+def test_default_axes_use_pyplot_and_leave_rcparams_alone(box_part):
+    import matplotlib.pyplot as plt
+
+    before = dict(matplotlib.rcParams)
+    fig = plt.figure()
+    try:
+        ax = plr.plot_partition(box_part)
+        assert ax is plt.gca()
+    finally:
+        plt.close(fig)
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_bad_arguments(box_part):
+    with pytest.raises(plr.InvalidArgumentError, match="color_by='colour'"):
+        plr.plot_partition(box_part, color_by="colour", ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match="output=7"):
+        plr.plot_partition(box_part, color_by="output", output=7, ax=axes())
+    net3 = plr.from_arrays([np.ones((2, 3)), np.ones((1, 2))], [np.zeros(2), np.zeros(1)])
+    part3 = plr.partition(net3, plr.Box([0, 0, 0], [1, 1, 1]))
+    with pytest.raises(plr.InvalidArgumentError, match="needs a 2-D partition"):
+        plr.plot_partition(part3, ax=axes())
+
+
+# --- command line --------------------------------------------------------------------------------
+
+def cli(argv):
+    parser = argparse.ArgumentParser(prog="plregions")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_plot_parser(commands, load_network=plr.load_network)
+    add_slice_parser(commands, load_network=plr.load_network)
+    args = parser.parse_args(argv)
+    return args.run(args, args.subparser)
+
+
+@pytest.fixture(scope="module")
+def model4(tmp_path_factory):
+    rng = np.random.default_rng(5)
+    net = plr.from_arrays([rng.normal(size=(8, 4)), rng.normal(size=(6, 8)),
+                           rng.normal(size=(3, 6))],
+                          [rng.normal(size=8), rng.normal(size=6), np.zeros(3)])
+    path = tmp_path_factory.mktemp("models") / "net4.npz"
+    plr.save_network(net, path)
+    return net, str(path)
+
+
+def test_cli_slice_json_counts(model4, capsys):
+    net, path = model4
+    points = np.random.default_rng(6).normal(size=(3, 4))
+    assert cli(["slice", path, "--plane", *map(str, points.ravel()), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    part = plr.partition(net, plr.Plane.through(*points))
+    assert out["n_regions"] == len(part) and out["n_linear_regions"] == part.n_linear_regions
+    assert out["slice_dim"] == 2 and out["method"] == "plane"
+    assert out["n_vertices"] - out["n_edges"] + out["n_regions"] == 1
+    assert cli(["slice", path, "--segment", *map(str, points[:2].ravel()), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["n_regions"] == plr.count_regions(net, plr.Segment(points[0], points[1]))
+    assert cli(["slice", path, "--origin", "0", "0", "0", "0", "--u", "1", "0", "0", "0",
+                "--v", "0", "1", "0", "0", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "n_bounded_regions" in out
+
+
+def test_cli_slice_text(model4, capsys):
+    _, path = model4
+    assert cli(["slice", path, "--origin", "0", "0", "0", "0", "--u", "1", "0", "0", "0",
+                "--v", "0", "1", "0", "0", "--bounds", "-1", "1", "-1", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "activation regions:" in text and "plane engine" in text
+
+
+def test_cli_plot_writes_a_png(model4, tmp_path, capsys):
+    _, path = model4
+    points = np.random.default_rng(7).normal(size=(3, 4))
+    for kind in ("regions", "graph", "surface"):
+        image = tmp_path / f"{kind}.png"
+        assert cli(["plot", path, "--plane", *map(str, points.ravel()), "--kind", kind,
+                    "--color-by", "class", "--decision-boundary", "-o", str(image),
+                    "--dpi", "40", "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["file"] == str(image)
+        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image = tmp_path / "segment.png"
+    assert cli(["plot", path, "--segment", *map(str, points[:2].ravel()), "-o", str(image),
+                "--dpi", "40"]) == 0
+    assert "wrote" in capsys.readouterr().out and image.exists()
+
+
+def test_cli_plot_box_for_a_two_input_network(tmp_path, capsys):
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    path = tmp_path / "net2.npz"
+    plr.save_network(net, path)
+    image = tmp_path / "box.png"
+    assert cli(["plot", str(path), "--box", "-1", "1", "-o", str(image), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_regions"] == 4
+
+
+def test_cli_without_a_loader_reads_npz_only(model4, tmp_path, capsys):
+    parser = argparse.ArgumentParser(prog="plregions")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_slice_parser(commands)
+    _, path = model4
+    args = parser.parse_args(["slice", path, "--segment", *["0"] * 4, *["1"] * 4])
+    assert args.run(args, args.subparser) == 0
+    args = parser.parse_args(["slice", str(tmp_path / "net.onnx"), "--box", "0", "1"])
+    with pytest.raises(plr.InvalidDomainError, match="reads .npz networks here"):
+        args.run(args, args.subparser)
+
+
+def test_cli_domain_errors(model4):
+    _, path = model4
+    with pytest.raises(SystemExit):
+        cli(["slice", path, "--plane", "1", "2"])                 # not 3 x n_in numbers
+    with pytest.raises(SystemExit):
+        cli(["slice", path, "--box", "0", "1", "--segment", "0", "1"])
+    with pytest.raises(SystemExit):
+        cli(["slice", path, "--origin", "0", "0", "0", "0"])      # no --u/--v
+    with pytest.raises(plr.InvalidDomainError, match="takes 4 inputs"):
+        cli(["slice", path, "--plane", "0", "0", "0", "1", "0", "0", "0", "1", "0"])
+    with pytest.raises(plr.InvalidDomainError, match="collinear"):
+        cli(["slice", path, "--plane", *["0"] * 4, *["1"] * 4, *["2"] * 4])
+    with pytest.raises(plr.InvalidDomainError, match="plot draws 2-D domains"):
+        cli(["plot", path, "--box", "0", "1", "-o", "unused.png"])
