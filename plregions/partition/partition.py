@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from plregions.engines.halfspaces import RegionRows, iter_region_rows, region_rows
+from plregions.errors import InvalidArgumentError
 from plregions.geometry.hyperplanes import group_hyperplanes
 from plregions.geometry.lp import LPStats, recession_cone_is_zero
 from plregions.geometry.tolerance import Tolerance
@@ -158,7 +159,9 @@ class Region:
         from plregions.geometry.vertices import polytope_vertices
 
         if not self.is_bounded:
-            raise ValueError(f"region {self.index} is unbounded; it has no vertex description")
+            raise InvalidArgumentError(
+                f"region {self.index} is unbounded; it has no vertex description (partition "
+                "a Box to get bounded regions)")
         if self.partition.polygons is not None:
             return self.partition.polygons[self.index].copy()
         A, b = self.halfspaces
