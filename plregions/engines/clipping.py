@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - exercised only without numba
         return lambda function: function
 
 
-__all__ = ["COMPILED", "run_clipping", "adjacency_and_euler"]
+__all__ = ["COMPILED", "run_clipping", "adjacency_and_euler", "sorted_edges_and_csr"]
 
 
 # --- growable buffers ------------------------------------------------------------------------
@@ -108,8 +108,8 @@ def _exact_magnitudes(level, i, forms, bits, unit_off, wt, wt_off, bias, slope, 
         else:
             s = abs(slope[u0 + u])
         aw = abs(wt[off + u * m + i]) * s
-        g += aw * math.sqrt(forms[level - 1, u, 0] ** 2 + forms[level - 1, u, 1] ** 2)
-        h += aw * abs(forms[level - 1, u, 2])
+        g += aw * math.sqrt(forms[level - 1, 0, u] ** 2 + forms[level - 1, 1, u] ** 2)
+        h += aw * abs(forms[level - 1, 2, u])
     return g, h
 
 
@@ -133,9 +133,9 @@ def _classify_layer(level, px, py, p0, pn, disc_x, disc_y, disc_r, forms, bits, 
         base_bits[level, u] = 0
         if is_neuron[u0 + u] == 0:
             continue
-        a = forms[level, u, 0]
-        b = forms[level, u, 1]
-        c = forms[level, u, 2]
+        a = forms[level, 0, u]
+        b = forms[level, 1, u]
+        c = forms[level, 2, u]
         norm2 = a * a + b * b
         if level == 0:
             gm = mag0[u, 0]
@@ -189,9 +189,21 @@ def _classify_layer(level, px, py, p0, pn, disc_x, disc_y, disc_r, forms, bits, 
                 s = 1.0
             else:
                 s = max(1.0, abs(slope[u0 + u]))
-            gmax = max(gmax, s * math.sqrt(forms[level, u, 0] ** 2 + forms[level, u, 1] ** 2))
+            gmax = max(gmax, s * math.sqrt(forms[level, 0, u] ** 2 + forms[level, 1, u] ** 2))
         grad_max[level + 1] = gmax
     return nc
+
+
+@njit(cache=True)
+def _add_scaled_row(target, w, f0, f1, f2):
+    """``target[k] += w * f_k`` for the three rows of ``target`` (contiguous loops)."""
+    t0 = target[0]
+    t1 = target[1]
+    t2 = target[2]
+    for i in range(w.shape[0]):
+        t0[i] += w[i] * f0
+        t1[i] += w[i] * f1
+        t2[i] += w[i] * f2
 
 
 @njit(cache=True)
@@ -203,9 +215,9 @@ def _base_forms(level, forms, base, base_bits, unit_off, wt, wt_off, bias, slope
     m = unit_off[level + 2] - v0
     off = wt_off[level + 1]
     for i in range(m):
-        base[level, i, 0] = 0.0
-        base[level, i, 1] = 0.0
-        base[level, i, 2] = bias[v0 + i]
+        base[level, 0, i] = 0.0
+        base[level, 1, i] = 0.0
+        base[level, 2, i] = bias[v0 + i]
     for u in range(n):
         if is_neuron[u0 + u] == 0 or base_bits[level, u] == 1:
             s = 1.0
@@ -213,15 +225,8 @@ def _base_forms(level, forms, base, base_bits, unit_off, wt, wt_off, bias, slope
             s = slope[u0 + u]
         if s == 0.0:
             continue
-        f0 = s * forms[level, u, 0]
-        f1 = s * forms[level, u, 1]
-        f2 = s * forms[level, u, 2]
-        row = off + u * m
-        for i in range(m):
-            w = wt[row + i]
-            base[level, i, 0] += w * f0
-            base[level, i, 1] += w * f1
-            base[level, i, 2] += w * f2
+        _add_scaled_row(base[level], wt[off + u * m:off + (u + 1) * m], s * forms[level, 0, u],
+                        s * forms[level, 1, u], s * forms[level, 2, u])
 
 
 @njit(cache=True)
@@ -233,23 +238,16 @@ def _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slop
     off = wt_off[level + 1]
     nxt = level + 1
     for i in range(m):
-        forms[nxt, i, 0] = base[level, i, 0]
-        forms[nxt, i, 1] = base[level, i, 1]
-        forms[nxt, i, 2] = base[level, i, 2]
+        forms[nxt, 0, i] = base[level, 0, i]
+        forms[nxt, 1, i] = base[level, 1, i]
+        forms[nxt, 2, i] = base[level, 2, i]
     for ci in range(nc):
         u = cross[level, ci]
         if bits[level, u] == 0:
             continue
         ds = 1.0 - slope[u0 + u]
-        f0 = ds * forms[level, u, 0]
-        f1 = ds * forms[level, u, 1]
-        f2 = ds * forms[level, u, 2]
-        row = off + u * m
-        for i in range(m):
-            w = wt[row + i]
-            forms[nxt, i, 0] += w * f0
-            forms[nxt, i, 1] += w * f1
-            forms[nxt, i, 2] += w * f2
+        _add_scaled_row(forms[nxt], wt[off + u * m:off + (u + 1) * m], ds * forms[level, 0, u],
+                        ds * forms[level, 1, u], ds * forms[level, 2, u])
 
 
 @njit(cache=True)
@@ -458,8 +456,8 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     maxw = 1
     for lv in range(L):
         maxw = max(maxw, unit_off[lv + 1] - unit_off[lv])
-    forms = np.zeros((L, maxw, 3))
-    base = np.zeros((L, maxw, 3))
+    forms = np.zeros((L, 3, maxw))
+    base = np.zeros((L, 3, maxw))
     base_bits = np.zeros((L, maxw), dtype=np.uint8)
     bits = np.zeros((L, maxw), dtype=np.uint8)
     cross = np.zeros((L, maxw), dtype=np.int64)
@@ -516,7 +514,7 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
 
     for i in range(forms0.shape[0]):
         for k in range(3):
-            forms[0, i, k] = forms0[i, k]
+            forms[0, k, i] = forms0[i, k]
     for i in range(k0):
         vx[i] = root_x[i]
         vy[i] = root_y[i]
@@ -833,3 +831,57 @@ def adjacency_and_euler(indptr, x, y, labels, ids, chord_dirs, n_ids, eps_facet,
         out[q, 0] = pairs[q, 0]
         out[q, 1] = pairs[q, 1]
     return out, n_vertices, n_edges
+
+
+@njit(cache=True)
+def sorted_edges_and_csr(pairs, n):
+    """Sort adjacent pairs ``i < j`` by ``(i, j)`` and build both-way CSR neighbour lists.
+
+    Returns ``(edges (m, 2), indptr (n + 1,), neighbors (2 m,))``, neighbours sorted.
+    """
+    m = pairs.shape[0]
+    degree = np.zeros(n + 1, dtype=np.int64)
+    first = np.zeros(n + 1, dtype=np.int64)
+    for q in range(m):
+        first[pairs[q, 0] + 1] += 1
+        degree[pairs[q, 0] + 1] += 1
+        degree[pairs[q, 1] + 1] += 1
+    for i in range(n):
+        first[i + 1] += first[i]
+        degree[i + 1] += degree[i]
+    fill = first[:n].copy()
+    second = np.empty(m, dtype=np.int64)
+    for q in range(m):
+        i = pairs[q, 0]
+        second[fill[i]] = pairs[q, 1]
+        fill[i] += 1
+    edges = np.empty((m, 2), dtype=np.int64)
+    for i in range(n):
+        _sort_values(second, first[i], first[i + 1])
+        for q in range(first[i], first[i + 1]):
+            edges[q, 0] = i
+            edges[q, 1] = second[q]
+    neighbors = np.empty(2 * m, dtype=np.int64)
+    fill = degree[:n].copy()
+    for q in range(m):
+        i = edges[q, 0]
+        j = edges[q, 1]
+        neighbors[fill[i]] = j
+        fill[i] += 1
+        neighbors[fill[j]] = i
+        fill[j] += 1
+    for i in range(n):
+        _sort_values(neighbors, degree[i], degree[i + 1])
+    return edges, degree, neighbors
+
+
+@njit(cache=True)
+def _sort_values(values, start, stop):
+    """Insertion sort of ``values[start:stop]`` (short runs)."""
+    for i in range(start + 1, stop):
+        v = values[i]
+        j = i
+        while j > start and values[j - 1] > v:
+            values[j] = values[j - 1]
+            j -= 1
+        values[j] = v

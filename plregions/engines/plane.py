@@ -97,6 +97,8 @@ class PlaneResult:
         The polygon has an edge on the window's boundary.
     euler : tuple of int
         ``(V, E, F)`` of the subdivision.
+    neighbors : tuple of ndarray or None
+        ``(indptr, neighbors)``: CSR lists of every region's neighbours, sorted.
     """
 
     patterns: np.ndarray
@@ -106,6 +108,7 @@ class PlaneResult:
     edges: np.ndarray | None
     touches_window: np.ndarray | None
     euler: tuple[int, int, int] | None
+    neighbors: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def box_polygon(lower, upper) -> np.ndarray:
@@ -189,7 +192,7 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
     patterns = patterns[:, :n_bytes]
     pairs, n_vertices, n_edges = clipping.adjacency_and_euler(
         indptr, x, y, labels, ids, chord_dirs, int(n_ids), tol.facet * scale, eps)
-    edges = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    edges, csr_indptr, csr_neighbors = clipping.sorted_edges_and_csr(pairs, n)
     euler = (int(n_vertices), int(n_edges), n)
     if check and euler[0] - euler[1] + euler[2] != 1:
         raise EulerCheckError(
@@ -202,7 +205,7 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
     touches[region[chord < k0]] = True
     window = np.stack([polygon.min(axis=0), polygon.max(axis=0)], axis=1)
     return PlaneResult(patterns, points, radii, Polygons(indptr, vertices, window, euler),
-                       edges, touches, euler)
+                       edges, touches, euler, (csr_indptr, csr_neighbors))
 
 
 def _single_region(polygon, n_bytes, store) -> PlaneResult:
@@ -222,7 +225,8 @@ def _single_region(polygon, n_bytes, store) -> PlaneResult:
                        np.array([radius]), polys,
                        np.zeros((0, 2), dtype=np.int64) if store else None,
                        np.ones(1, dtype=bool) if store else None,
-                       euler if store else None)
+                       euler if store else None,
+                       (np.zeros(2, dtype=np.int64), np.zeros(0, dtype=np.int64)))
 
 
 # --- all of R^2 ------------------------------------------------------------------------------

@@ -155,6 +155,7 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
         radii = np.where(bounded, half, reach)
         packed = np.packbits(res.patterns, axis=1).reshape(m, (n + 7) // 8)
         edges = np.column_stack([np.arange(m - 1), np.arange(1, m)]).astype(np.int64)
+        csr = None
         polygons = None
     else:
         try:
@@ -172,10 +173,13 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
         points = frame.to_input(res.interior_points)
         radii = res.radii * frame.scale
         edges = res.edges
+        csr = res.neighbors
         bounded = ~res.touches_window if domain is None else np.ones(m, dtype=bool)
         polygons = Polygons(res.polygons.indptr, frame.to_input(res.polygons.vertices),
                             frame.to_input(res.polygons.window.T).T, res.polygons.euler)
-    if edges.size:
+    if csr is not None:
+        indptr, neighbors = csr
+    elif edges.size:
         both = np.concatenate([edges, edges[:, ::-1]])
         both = both[np.lexsort((both[:, 1], both[:, 0]))]
         indptr = np.searchsorted(both[:, 0], np.arange(m + 1))
