@@ -1,10 +1,9 @@
-"""Shared helpers of the expressivity benchmarks: networks, training, restriction, CSV.
+"""Shared helpers of the expressivity benchmarks: networks, lines, training, CSV.
 
 Everything here goes through the public API of plregions (``import plregions as plr``).
 Networks are kept as plain lists of numpy arrays ``weights`` (each of shape
 ``(n_out, n_in)``, the torch convention) and ``biases`` until they are handed to
-``plr.from_arrays``, so that they can be trained, restricted to a line or a plane, and
-pruned with numpy.
+``plr.from_arrays``, so that they can be trained and pruned with numpy.
 
 Contents
 --------
@@ -12,7 +11,7 @@ Contents
 - random networks: :func:`random_network` (He, Glorot, LeCun initialisation)
 - constructions with known exact counts: :func:`sawtooth_network` (Telgarsky),
   :func:`fold_network` (Montúfar et al. 2014 and Serra et al. 2018)
-- restriction to a line or a plane: :func:`restrict`, :func:`count_on_segment`
+- lines: :func:`count_on_segment`, :func:`random_segment`
 - bounds: :func:`check_bounds`
 - training: :func:`train_mlp` (numpy, seeded, full-batch or mini-batch, Adam or SGD)
 - data: :func:`iris_standardised`
@@ -325,28 +324,11 @@ def construction_applies(n_in: int, widths: Sequence[int]) -> bool:
     return all(w >= n_in for w in widths[:-1])
 
 
-# -- restriction to lines and planes ----------------------------------------------------------
-def restrict(weights, biases, M, c):
-    """The network ``s -> net(M @ s + c)`` (only the first layer changes).
-
-    ``M`` of shape ``(n_in, k)``, ``c`` of shape ``(n_in,)``; returns weights and biases
-    of a network with ``k`` inputs whose regions are the slices of the original regions.
-    """
-    M = np.asarray(M, dtype=float)
-    c = np.asarray(c, dtype=float)
-    W0, b0 = weights[0], biases[0]
-    return [W0 @ M, *weights[1:]], [W0 @ c + b0, *biases[1:]]
-
-
-def count_on_segment(weights, biases, start, end, activations=None) -> int:
-    """Activation regions (pieces) of the network on the segment from ``start`` to ``end``.
-
-    Counted exactly by ``plr.count_regions`` on the restriction of the network to the
-    line, parametrised by ``t in [0, 1]``.
-    """
-    start, end = np.asarray(start, float), np.asarray(end, float)
-    w, b = restrict(weights, biases, (end - start)[:, None], start)
-    return plr.count_regions(plr.from_arrays(w, b, activations), plr.Box([0.0], [1.0]))
+# -- lines ----------------------------------------------------------------------------------
+def count_on_segment(net, start, end) -> int:
+    """Activation regions (pieces) of ``net`` met by the segment from ``start`` to ``end``,
+    counted exactly on the network restricted to the segment (``plr.Segment``)."""
+    return plr.count_regions(net, plr.Segment(start, end))
 
 
 def random_segment(d: int, rng: np.random.Generator, *, half_length: float = 1.0,

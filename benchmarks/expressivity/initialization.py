@@ -4,9 +4,9 @@ For random ReLU networks of a fixed width and growing depth, the script measures
 
 - the density of activation regions in the box [-1, 1]^d (regions per unit volume),
 - the density of region boundaries along random lines: each line is a segment of length 2
-  through a uniform point of the box in a uniform direction; the network restricted to
-  it (precomposed with the segment's affine map) is partitioned exactly, and
-  (pieces - 1) / length is its number of transitions per unit length,
+  through a uniform point of the box in a uniform direction (``plr.Segment``); its
+  pieces are counted exactly, and (pieces - 1) / length is its number of transitions
+  per unit length,
 
 and writes them next to the number of neurons. Hanin and Rolnick (2019) showed that at
 initialisation these densities grow with the number of neurons (like N^d and N), not
@@ -86,13 +86,14 @@ def run(args):
                     weights, biases = common.random_network(d, widths, rng, init=init,
                                                             bias_scale=bias_scale)
                     start = time.perf_counter()
-                    n = plr.count_regions(plr.from_arrays(weights, biases), box)
+                    net = plr.from_arrays(weights, biases)
+                    n = plr.count_regions(net, box)
                     common.check_bounds(n, widths, d, what=f"{init} L={L} seed {s}")
                     line_rng = np.random.default_rng([args.seed, L, s, 1])
                     pieces = []
                     for _ in range(args.lines):
                         a, b = common.random_segment(d, line_rng, half_length=half)
-                        k = common.count_on_segment(weights, biases, a, b)
+                        k = common.count_on_segment(net, a, b)
                         common.check_bounds(k, widths, 1, what="line")
                         pieces.append(k)
                     counts[init] = n

@@ -6,10 +6,10 @@ standardised). At every checkpoint the script counts exactly
 
 - the activation regions in the data's bounding box (enlarged by 10 % per side) and how
   many of them hold at least one flower (``plr.occupied_regions``),
-- the activation regions on a 2-D slice: the plane through the three species' mean
-  flowers, over the square around them that holds the projected data,
-- the pieces along lines through the data: segments joining random pairs of flowers of
-  different species (the network precomposed with each segment's affine map),
+- the activation regions on a 2-D slice (``plr.Plane``): the plane through the three
+  species' mean flowers, over the rectangle that holds the projected data,
+- the pieces along lines through the data: segments (``plr.Segment``) joining random
+  pairs of flowers of different species,
 
 next to the loss and the training accuracy. Every count is asserted to be within the
 Serra et al. (2018) bound of its dimension (4 for the box, 2 for the slice, 1 for lines).
@@ -70,19 +70,21 @@ def checkpoints(last: int) -> list[int]:
 
 
 def centroid_plane(X, y):
-    """Origin, orthonormal basis (4, 2) and square parameter box of the plane through the
-    three class means, holding the projected data with a 10 % margin."""
+    """The plane through the three class means (``plr.Plane``, orthonormal coordinates
+    centred on their mean), bounded to hold the projected flowers with a 10 % margin."""
     means = np.array([X[y == k].mean(axis=0) for k in range(3)])
     origin = means.mean(axis=0)
     basis, _ = np.linalg.qr((means[1:] - means[0]).T)
     coords = (X - origin) @ basis
-    return origin, basis, common.data_box(coords)
+    box = common.data_box(coords)
+    return plr.Plane(origin, basis[:, 0], basis[:, 1],
+                     bounds=np.stack([box.lower, box.upper], axis=1))
 
 
 def run(args):
     X, y, _, _, _ = common.iris_standardised()
     box = common.data_box(X)
-    origin, basis, plane_box = centroid_plane(X, y)
+    plane = centroid_plane(X, y)
     widths = list(args.widths)
     marks = checkpoints(args.epochs)
     bounds = dict(serra_bound_box=plr.serra_bound(widths, 4),
@@ -107,12 +109,11 @@ def run(args):
             occupied, per_region = np.unique(found[found >= 0], return_counts=True)
             common.check_bounds(len(part), widths, 4, what=f"box epoch {epoch}")
             assert occupied.size <= min(len(part), len(X))
-            w2, b2 = common.restrict(weights, biases, basis, origin)
-            n_slice = plr.count_regions(plr.from_arrays(w2, b2), plane_box)
+            n_slice = plr.count_regions(net, plane)
             common.check_bounds(n_slice, widths, 2, what=f"slice epoch {epoch}")
             pieces, lengths = [], []
             for i, j in pairs:
-                k = common.count_on_segment(weights, biases, X[i], X[j])
+                k = common.count_on_segment(net, X[i], X[j])
                 common.check_bounds(k, widths, 1, what="line")
                 pieces.append(k)
                 lengths.append(np.linalg.norm(X[j] - X[i]))
