@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from plregions.engines import clipping
-from plregions.engines.halfspaces import region_rows
+from plregions.engines.halfspaces import iter_region_rows
 from plregions.geometry.tolerance import Tolerance
 from plregions.network import Network
 
@@ -271,12 +271,13 @@ def _outside_points(net: Network, result: PlaneResult, center, halfwidth, tol: T
     """
     eps = tol.radius * scale
     inner = 0.9 * halfwidth
-    far = []
-    empty_A, empty_b = np.zeros((0, 2)), np.zeros(0)
-    n_neurons = net.n_neurons
-    for r in np.flatnonzero(result.touches_window):
-        pattern = np.unpackbits(result.patterns[r], count=n_neurons).astype(bool)
-        rows = region_rows(net, pattern, empty_A, empty_b, tol)
+    far = [np.zeros((0, 2))]
+    touching = np.flatnonzero(result.touches_window)
+    if touching.size == 0:
+        return np.zeros((0, 2))
+    patterns = np.unpackbits(result.patterns[touching], axis=1,
+                             count=net.n_neurons).astype(bool)
+    for rows in iter_region_rows(net, patterns, np.zeros((0, 2)), np.zeros(0), tol):
         A, b = rows.A, rows.b
         if A.shape[0] == 0:
             continue
@@ -291,19 +292,17 @@ def _outside_points(net: Network, result: PlaneResult, center, halfwidth, tol: T
         hi = np.where(den > tiny, ratio, np.inf).min(axis=0)
         blocked = np.any((np.abs(den) <= tiny) & (num < -eps), axis=0)
         is_edge = ~blocked & (hi - lo > eps)
-        for i in np.flatnonzero(is_edge):
-            ends = [t for t in (lo[i], hi[i]) if np.isfinite(t)]
-            if ends:
-                for t in ends:
-                    point = feet[i] + t * dirs[i]
-                    if np.max(np.abs(point - center)) > inner:
-                        far.append(point)
-            else:
-                # A whole line: its point nearest the window's centre must be inside.
-                point = feet[i] + float(dirs[i] @ (center - feet[i])) * dirs[i]
-                if np.max(np.abs(point - center)) > inner:
-                    far.append(point)
-    return np.array(far).reshape(-1, 2)
+        # Finite end points of edges are vertices of the region.
+        for t in (lo, hi):
+            ok = is_edge & np.isfinite(t)
+            points = feet[ok] + t[ok, None] * dirs[ok]
+            far.append(points[np.max(np.abs(points - center), axis=1) > inner])
+        # A whole line bounding the region: its point nearest the centre must be inside.
+        whole = is_edge & ~np.isfinite(lo) & ~np.isfinite(hi)
+        foot = feet[whole] + ((center - feet[whole]) * dirs[whole]).sum(axis=1)[:, None] \
+            * dirs[whole]
+        far.append(foot[np.max(np.abs(foot - center), axis=1) > inner])
+    return np.concatenate(far).reshape(-1, 2)
 
 
 def enumerate_plane(net: Network, scale: float, tol: Tolerance, *, store: bool = True,
