@@ -14,6 +14,7 @@ random, never on a grid.
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -448,8 +449,16 @@ def oracle_graph(net, domain, regions, min_margin=1e-7):
             if best is None or best[0] <= min_margin:
                 continue
             t, point = best
-            across = _oracle_forward(hidden, out, point + A[k] * min(t, 1.0) * 1e-3, 0.0)[0]
-            assert across in regions and across != pattern, "oracle: no region across a facet"
+            # Step across; the region there must have the facet point in its closure (a
+            # step too long could jump over a thin sliver), else step shorter.
+            for step in min(t, 1.0) * 10.0 ** -np.arange(3, 10):
+                across = _oracle_forward(hidden, out, point + A[k] * step, 0.0)[0]
+                if across in regions and across != pattern:
+                    A2, b2 = regions[across][:2]
+                    if np.all(A2 @ point <= b2 + 1e-9 + 1e-12 * np.abs(point).max()):
+                        break
+            else:
+                raise AssertionError("oracle: no region across a facet")
             edges.add(frozenset((pattern, across)))
     # Linear regions: merge facet-adjacent regions with equal affine output maps.
     maps = {}
@@ -657,3 +666,142 @@ def test_result_shapes(d, bounded):
     assert A_map.shape == (2, d) and c_map.shape == (2,)
     assert part.edges.ndim == 2 and part.edges.shape[1] == 2
     assert np.array_equal(net.activation_patterns(part.interior_points), part.activation_patterns)
+
+
+# ----------------------------------------------------------------------------------------
+# Widely scaled weights: hyperplanes from 1e-6 to 1e6 away, regions far from the origin
+# ----------------------------------------------------------------------------------------
+def wide_case(seed):
+    """A small network whose first-layer rows and biases are scaled by 10^U(-3, 3)."""
+    rng = np.random.default_rng(seed)
+    d = 2 if seed % 3 else 3
+    w1, w2 = int(rng.integers(2, 5)), int(rng.integers(1, 4))
+    W0 = rng.normal(size=(w1, d)) * 10 ** rng.uniform(-3, 3, size=(w1, 1))
+    b0 = rng.normal(size=w1) * 10 ** rng.uniform(-3, 3, size=w1)
+    W1, b1 = rng.normal(size=(w2, w1)), rng.normal(size=w2)
+    return plr.from_arrays([W0, W1, np.ones((1, w2))], [b0, b1, [0.0]])
+
+
+DAQP_BUG = ("BUG: with the default DAQP backend, regions far from the origin are missed "
+            "(DAQP reports 'infeasible' where HiGHS and cvxpy find the region) and long thin "
+            "bounded regions are reported unbounded")
+PLANE_EDGE_BUG = ("BUG: the 2-D engine (method='plane') reports an edge between regions whose "
+                  "closures meet in a single vertex")
+WIDE_BUGS = {(0, "auto"): DAQP_BUG, (0, "layerwise"): DAQP_BUG, (1, "auto"): PLANE_EDGE_BUG,
+             (5, "auto"): PLANE_EDGE_BUG, (5, "layerwise"): DAQP_BUG,
+             (6, "auto"): DAQP_BUG, (6, "layerwise"): DAQP_BUG,
+             (10, "auto"): PLANE_EDGE_BUG, (10, "layerwise"): DAQP_BUG,
+             (11, "auto"): PLANE_EDGE_BUG, (13, "auto"): PLANE_EDGE_BUG,
+             (15, "auto"): DAQP_BUG, (15, "layerwise"): DAQP_BUG,
+             (18, "auto"): DAQP_BUG, (18, "layerwise"): DAQP_BUG,
+             (20, "auto"): PLANE_EDGE_BUG, (26, "auto"): PLANE_EDGE_BUG,
+             (29, "auto"): PLANE_EDGE_BUG}
+
+
+def _wide_params(seeds):
+    return [pytest.param(seed, method, id=f"{seed}-{method}",
+                         marks=[pytest.mark.xfail(strict=True, reason=WIDE_BUGS[seed, method])]
+                         if (seed, method) in WIDE_BUGS else [])
+            for seed in seeds for method in ("auto", "layerwise")]
+
+
+@functools.lru_cache(maxsize=None)
+def _wide_oracle(seed):
+    net = wide_case(seed)
+    regions = oracle_lp(net, None)
+    return (net, regions, *oracle_graph(net, None, regions))
+
+
+def _check_wide(seed, method):
+    net, regions, edges, n_linear, n_bounded = _wide_oracle(seed)
+    part = plr.partition(net, method=method)
+    assert pattern_set(part) == set(regions)
+    assert edge_set(part) == edges
+    assert part.n_linear_regions == n_linear
+    assert part.n_bounded_regions == n_bounded
+
+
+@pytest.mark.parametrize("seed, method", _wide_params(range(12)))
+def test_wide_scales_against_lp_oracle(seed, method):
+    _check_wide(seed, method)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed, method", _wide_params(range(12, 40)))
+def test_wide_scales_against_lp_oracle_all(seed, method):
+    _check_wide(seed, method)
+
+
+# A 2-2-2-1 network with a region whose points all lie ~1e6 from the origin (pattern 1101).
+FAR_REGION_NET = (
+    [[[0.0016680700323339847, 0.0002881689929166811], [-69.13151703034353, 5.467463705450937]],
+     [[-0.016111082805851815, 2.4387058312696266], [1.0948981886035902, 0.8904387141346845]],
+     [[1.0, 1.0]]],
+    [[-0.007660518505956317, -15.93376168076644], [0.5024721669981611, -0.233435260229981],
+     [0.0]])
+
+
+@pytest.mark.parametrize("backend", [
+    pytest.param("daqp", marks=pytest.mark.xfail(strict=True, reason=DAQP_BUG)),
+    "highs", "cvxpy"])
+@pytest.mark.parametrize("method", ["layerwise", "brute"])
+def test_far_region_is_found_with_every_backend(backend, method):
+    net = plr.from_arrays(*FAR_REGION_NET)
+    far = np.array([[3958255.8162055407, 50048858.006465256]])
+    assert net.activation_patterns(far).astype(int).tolist() == [[1, 1, 0, 1]]
+    part = plr.partition(net, method=method, backend=backend)
+    assert len(part) == 9
+    assert part.index_of([True, True, False, True]) >= 0
+
+
+def test_far_region_is_found_by_the_plane_engine():
+    assert len(plr.partition(plr.from_arrays(*FAR_REGION_NET), method="plane")) == 9
+
+
+# A 2-3-1-1 network with a long thin bounded triangle, x in [-2217, -36], y in [159, 9702].
+THIN_TRIANGLE_NET = (
+    [[[-66.43971642880655, -15.184345296073634], [0.16298143417633823, -0.09761430463850711],
+      [6.838820889962872e-06, 0.0017660982944844197]],
+     [[1.3340758540824735, -0.7983688704063043, 0.13768619764306997]], [[1.0]]],
+    [[1.1493064431455444, 21.47917665417845, 0.0024904538871902498], [-2.357491762863048],
+     [0.0]])
+
+
+@pytest.mark.parametrize("backend", [
+    pytest.param("daqp", marks=pytest.mark.xfail(strict=True, reason=DAQP_BUG)),
+    "highs", "cvxpy"])
+def test_long_thin_region_is_bounded(backend):
+    net = plr.from_arrays(*THIN_TRIANGLE_NET)
+    part = plr.partition(net, method="layerwise", backend=backend)
+    assert len(part) == 12
+    region = part[part.index_of([True, False, True, False])]
+    assert region.is_bounded
+    assert part.n_bounded_regions == 4
+
+
+@pytest.mark.parametrize("offset", [
+    pytest.param(1e5, id="1e5"),
+    pytest.param(1e7, id="1e7", marks=pytest.mark.xfail(strict=True, reason=PLANE_EDGE_BUG))])
+def test_plane_engine_edges_of_a_far_triangle(offset):
+    # Lines x = D, y = D, x + y = 2D + 1: three lines in general position, 9 facets.
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+                          [[-offset, -offset, -2 * offset - 1], [0.0]])
+    for method in ("plane", "layerwise"):
+        part = plr.partition(net, method=method)
+        assert (len(part), part.n_bounded_regions) == (7, 1)
+        assert plr.region_graph(part).number_of_edges() == 9, method
+
+
+@pytest.mark.xfail(strict=True, reason=PLANE_EDGE_BUG)
+def test_plane_engine_no_edge_at_a_vertex():
+    # Regions 110 and 011 meet only at the point (-165.2778, 183.5004).
+    net = plr.from_arrays(
+        [[[504.34116771654317, 454.25878009699545], [-0.001350066148642712, -0.0007883068226385111]],
+         [[-0.09643216015562055, 0.6803784532741461]], [[1.0]]],
+        [[-0.3019875494549759, 0.12223985839217535], [-0.13656633397682774], [0.0]])
+    for method in ("layerwise", "plane"):
+        part = plr.partition(net, method=method)
+        assert len(part) == 6
+        i, j = part.index_of([True, True, False]), part.index_of([False, True, True])
+        assert not plr.region_graph(part).has_edge(i, j), method
+        assert part.edges.shape[0] == 7, method
