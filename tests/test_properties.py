@@ -45,8 +45,13 @@ def make_activation(kind, width, rng):
 
 
 @st.composite
-def cases(draw, max_dim=3, max_width=4, max_depth=2, domains=("none", "box", "polytope")):
-    """(net, domain, spec): a small random network and domain."""
+def cases(draw, max_dim=3, max_width=4, max_depth=2, domains=("none", "box", "polytope"),
+          wide=False):
+    """(net, domain, spec): a small random network and domain.
+
+    With ``wide``, first-layer rows and biases are scaled by 10^U(-3, 3): hyperplanes from
+    1e-6 to 1e6 away from the origin.
+    """
     d = draw(st.integers(1, max_dim))
     depth = draw(st.integers(1, max_depth))
     widths = [draw(st.integers(1, max_width)) for _ in range(depth)]
@@ -64,6 +69,9 @@ def cases(draw, max_dim=3, max_width=4, max_depth=2, domains=("none", "box", "po
         else:
             weights.append(rng.normal(size=(n_out, n_in)))
             biases.append(rng.normal(size=n_out) * 0.5)
+    if wide:
+        weights[0] = weights[0] * 10 ** rng.uniform(-3, 3, size=(widths[0], 1))
+        biases[0] = biases[0] * 10 ** rng.uniform(-3, 3, size=widths[0])
     activations = [make_activation(k, w, rng) for k, w in zip(kinds, widths)]
     net = plr.from_arrays(weights, biases, activations)
     domain = make_domain(domain_kind, d, rng)
@@ -156,7 +164,7 @@ def test_find_with_a_dead_neuron():
 
 
 @SETTINGS
-@given(cases(), st.integers(0, 2**32 - 1))
+@given(st.booleans().flatmap(lambda wide: cases(wide=wide)), st.integers(0, 2**32 - 1))
 def test_interior_points_and_balls(case, seed):
     net, domain, _ = case
     part = plr.partition(net, domain)
