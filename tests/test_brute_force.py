@@ -805,3 +805,51 @@ def test_plane_engine_no_edge_at_a_vertex():
         i, j = part.index_of([True, True, False]), part.index_of([False, True, True])
         assert not plr.region_graph(part).has_edge(i, j), method
         assert part.edges.shape[0] == 7, method
+
+
+# ----------------------------------------------------------------------------------------
+# Slices (planes and segments) against brute force on a hand-restricted network
+# ----------------------------------------------------------------------------------------
+def _restricted(net, M, c):
+    """p -> net(M p + c), built here by hand (not with plregions' restriction)."""
+    hidden = net.hidden
+    W0, b0 = hidden[0].weight, hidden[0].bias
+    weights = [W0 @ M] + [layer.weight for layer in hidden[1:]] + [net.output.weight]
+    biases = [W0 @ c + b0] + [layer.bias for layer in hidden[1:]] + [net.output.bias]
+    activations = [("prelu", layer.negative_slope) for layer in hidden]
+    return plr.from_arrays(weights, biases, activations)
+
+
+def _slice_case(seed):
+    rng = np.random.default_rng(30_000 + seed)
+    while True:
+        net, _, _ = random_case(int(rng.integers(1_000_000)))
+        if net.n_in >= 2 and net.hidden and net.n_neurons >= 2:
+            break
+    d = net.n_in
+    if seed % 2:  # axis-aligned through an integer point: often along hyperplanes
+        i, j = rng.choice(d, size=2, replace=False)
+        u, v = np.eye(d)[i], np.eye(d)[j]
+        origin = rng.integers(-1, 2, size=d).astype(float)
+    else:
+        u, v, origin = rng.normal(size=d), rng.normal(size=d), rng.normal(size=d) * 0.5
+    bounds = None if seed % 3 == 0 else ((-1.5, 1.0), (-1.0, 2.0))
+    return net, plr.Plane(origin, u, v, bounds), plr.Segment(origin - u - 0.5 * v, origin + u)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_slices_match_brute_force(seed):
+    net, plane, segment = _slice_case(seed)
+    M, c = np.stack([plane.u, plane.v], axis=1), plane.origin
+    box = None if plane.bounds is None else plr.Box(plane.bounds[:, 0], plane.bounds[:, 1])
+    expected = pattern_set(plr.partition(_restricted(net, M, c), box, method="brute"))
+    part = plr.partition(net, plane)
+    assert pattern_set(part) == expected
+    assert len(part) == len(expected)
+    assert plr.count_regions(net, plane) == len(expected)
+    direction = (segment.end - segment.start)[:, None]
+    expected = pattern_set(plr.partition(_restricted(net, direction, segment.start),
+                                         plr.Box([0.0], [1.0]), method="brute"))
+    part = plr.partition(net, segment)
+    assert pattern_set(part) == expected
+    assert plr.count_regions(net, segment) == len(expected)
