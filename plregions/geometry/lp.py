@@ -86,12 +86,28 @@ def _solve_daqp(G, h, E, e, t_lo, t_hi):
         bu[n + k:] = e
         bl[n + k:] = e
         sense[n + k:] = 5
-    x, _, flag, _ = daqp.solve(H, f, A, bu, bl, sense, eps_prox=-1, primal_tol=1e-10)
+    x, _, flag, info = daqp.solve(H, f, A, bu, bl, sense, eps_prox=-1, primal_tol=1e-10)
     if flag == 1:
+        if kkt_residual(f, A, info["lam"]) > KKT_TOL:
+            return None  # stopped short of the optimum: let a stronger solver decide
         return x[:d], float(x[d])
     if flag == -1:
         return None, -np.inf
     return None
+
+
+KKT_TOL = 1e-9
+
+
+def kkt_residual(f: np.ndarray, A: np.ndarray, lam: np.ndarray) -> float:
+    """Largest entry of ``f + lam_bounds + A.T @ lam_rows`` (DAQP's stationarity condition).
+
+    DAQP solves LPs by proximal-point iterations, which can stop early on flat,
+    ill-conditioned problems (two hyperplanes at a tiny angle) while reporting success;
+    its multipliers then violate stationarity, and this residual shows it.
+    """
+    n = f.size
+    return float(np.max(np.abs(f + lam[:n] + A.T @ lam[n:n + A.shape[0]])))
 
 
 def _solve_highs(G, h, E, e, t_lo, t_hi):
@@ -336,11 +352,15 @@ class BallWorkspace:
             self.bu[n + k0:n + k] = b1
             if self.stats is not None:
                 self.stats.calls["daqp"] += 1
-            x, _, flag, _ = daqp.solve(self.H, self.f, G[:k], self.bu[:n + k], self.bl[:n + k],
-                                       self.sense[:n + k], eps_prox=-1, primal_tol=1e-10)
+            x, _, flag, info = daqp.solve(self.H, self.f, G[:k], self.bu[:n + k],
+                                          self.bl[:n + k], self.sense[:n + k], eps_prox=-1,
+                                          primal_tol=1e-10)
             if flag == 1:
                 if x[d] <= self.min_radius:
-                    return None
+                    # "Empty" is trusted only with multipliers that prove optimality.
+                    if kkt_residual(self.f, G[:k], info["lam"]) <= KKT_TOL:
+                        return None
+                    flag = 0
                 center = x[:d]
                 radius = min(float(np.min(h[:k] - G[:k, :d] @ center)), self.max_radius)
                 if radius > self.min_radius:
