@@ -160,9 +160,9 @@ print(f"{len(part)} regions; mean active fraction over regions "
 print("dead:", plr.dead_neurons(part), " always active:", plr.always_active_neurons(part))"""),
     ("md", """\
 Now push the biases of the second layer down by 1.5: more neurons never fire on the box
-(and those of layer 3 that only listened to them follow). A dead neuron contributes neither a boundary nor a value, so deleting
-it (and its outgoing weights) leaves the partition of the box unchanged: the counts agree
-exactly."""),
+(and those of layer 3 that only listened to them follow). A dead neuron contributes
+neither a boundary nor a value, so deleting it (and its outgoing weights) leaves the
+partition of the box unchanged: the counts agree exactly."""),
     ("code", """\
 bs_shifted = [bs[0], bs[1] - 1.5, bs[2], bs[3]]
 shifted = plr.partition(plr.from_arrays(ws, bs_shifted), box)

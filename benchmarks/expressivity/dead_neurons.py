@@ -35,9 +35,9 @@ from __future__ import annotations
 import sys
 import time
 
+import common
 import numpy as np
 
-import common
 import plregions as plr
 
 BINS = 8

@@ -32,9 +32,9 @@ from __future__ import annotations
 import sys
 import time
 
+import common
 import numpy as np
 
-import common
 import plregions as plr
 
 COLUMNS = ["family", "d", "depth", "width", "n_neurons", "seed", "domain", "n_regions",

@@ -36,9 +36,9 @@ from __future__ import annotations
 import sys
 import time
 
+import common
 import numpy as np
 
-import common
 import plregions as plr
 
 COLUMNS = ["init", "bias_scale", "d", "depth", "width", "n_neurons", "seed", "n_regions_box",
