@@ -288,8 +288,9 @@ Random networks (He initialisation) against the upper bounds of Montúfar (2017)
 et al. (2018), and against the lower-bound constructions of Montúfar et al. (2014) and
 Serra et al. (2018), which reach their exact counts (the script asserts it). In one input
 dimension Serra's bound is exact and the construction attains it: depth wins
-exponentially. Random networks are nowhere near: their counts stay close to the first
-layer's, and fall as the layers get narrow."""),
+exponentially. Random networks are nowhere near the bounds: at a fixed budget the
+shallow network has about the most regions, and the counts fall as the layers get
+narrow."""),
     ("code", '''\
 module, table = results("depth_vs_width")
 module.plot(table)
@@ -299,8 +300,9 @@ print(f"{constructions.sum()} constructions, every one at its exact count")'''),
     ("md", """\
 ## Initialisation: He, Glorot, LeCun and the biases
 
-Region density in a box and boundary density along random lines grow with the number of
-neurons N (roughly like N^d and N), not exponentially with depth. With zero biases the
+Region density in a box and boundary density along random lines grow polynomially with
+the number of neurons N (Hanin and Rolnick 2019: like N^d and N), not exponentially with
+depth. With zero biases the
 three schemes differ only by a positive factor per layer, so they give the same regions
 (every boundary then passes through the origin: the regions are cones)."""),
     ("code", '''\
