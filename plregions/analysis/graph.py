@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from plregions.partition.partition import Partition
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["region_graph"]
 
@@ -25,6 +28,8 @@ def region_graph(part: Partition) -> nx.Graph:
     >>> g.number_of_nodes(), g.number_of_edges()
     (3, 2)
     """
+    import networkx as nx
+
     if not isinstance(part, Partition):
         raise TypeError(f"region_graph takes a Partition, got {type(part).__name__}")
     graph = nx.Graph()

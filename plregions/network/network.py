@@ -116,7 +116,17 @@ class Network:
     # -- evaluation ----------------------------------------------------------------------
     def check_inputs(self, X) -> np.ndarray:
         """Return ``X`` as a float array of shape (n, n_in), flattening image-like inputs."""
-        X = np.asarray(X, dtype=np.float64)
+        try:
+            X = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidNetworkError(
+                f"inputs must be numbers, got {type(X).__name__}; pass an array of shape "
+                "(n_points, n_in)"
+            ) from None
+        if not np.all(np.isfinite(X)):
+            raise InvalidNetworkError(
+                "inputs contain NaN or infinite values; every coordinate must be finite"
+            )
         if X.ndim == 1:
             if X.shape[0] != self.n_in:
                 raise InvalidNetworkError(

@@ -22,6 +22,10 @@ def save_network(net: Network, path: str | os.PathLike) -> None:
     ``slope{l}`` array of negative slopes per hidden layer, the activation kinds and the
     input shape. It loads without pickle.
     """
+    if not isinstance(net, Network):
+        raise InvalidNetworkError(
+            f"save_network takes a plregions Network, got {type(net).__name__}"
+        )
     arrays = {"format": np.array(FORMAT)}
     layers = [*net.hidden, net.output]
     for index, layer in enumerate(layers):
@@ -48,8 +52,9 @@ def load_npz(path: str | os.PathLike) -> Network:
             if isinstance(err, InvalidNetworkError):
                 raise
             raise InvalidNetworkError(
-                f"{path}: cannot be read as a network ({err}); plregions loads plain numeric "
-                "arrays only, never pickled objects"
+                f"{path}: cannot be read as a network: it holds arrays that are not plain "
+                "numbers (plregions never unpickles objects); save networks with "
+                "plregions.save_network"
             ) from None
 
 

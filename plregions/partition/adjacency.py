@@ -172,8 +172,10 @@ def compute_adjacency(part, pairs_filter=None, regions=None) -> Adjacency:
 
 
 def _maps_equal(A, c, i, j, scale, tol) -> bool:
+    # Gradients times the domain's scale and constants are compared relative to their own
+    # size, with no absolute floor: tiny boxes and tiny output weights keep their pieces.
     Ai, Aj = A[i] * scale, A[j] * scale
-    size = max(1.0, np.abs(Ai).max(initial=0), np.abs(Aj).max(initial=0),
+    size = max(np.abs(Ai).max(initial=0), np.abs(Aj).max(initial=0),
                np.abs(c[i]).max(initial=0), np.abs(c[j]).max(initial=0))
     diff = max(np.abs(Ai - Aj).max(initial=0), np.abs(c[i] - c[j]).max(initial=0))
     return diff <= tol * size
@@ -190,7 +192,7 @@ def _possible_equal_maps(A, c, scale, tol) -> np.ndarray:
     flat = np.hstack([A.reshape(n, -1) * scale, c.reshape(n, -1)])
     direction = np.random.default_rng(0).uniform(0.5, 1.0, size=flat.shape[1])
     proj = flat @ direction
-    size = np.maximum(1.0, np.abs(flat).max(axis=1))
+    size = np.abs(flat).max(axis=1) if flat.shape[1] else np.zeros(n)
     window = tol * 2 * size * direction.sum() + 1e-12 * np.abs(proj)
     order = np.argsort(proj, kind="stable")
     sp, sw = proj[order], window[order]
