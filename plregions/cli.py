@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 
@@ -33,6 +34,10 @@ domain: all of R^d unless a box is given, either as
                                    used for every coordinate)"""
 
 
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^-(inf|infinity)$",
+                              re.IGNORECASE)
+
+
 def _add_domain_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("domain", BOX_HELP)
     group.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"),
@@ -41,6 +46,9 @@ def _add_domain_arguments(parser: argparse.ArgumentParser) -> None:
                        help="lower bounds: one number, or one per input coordinate")
     group.add_argument("--upper", nargs="+", type=float, metavar="U",
                        help="upper bounds: one number, or one per input coordinate")
+    parser.add_argument("--trusted", action="store_true",
+                        help="allow unpickling a whole PyTorch module saved with torch.save "
+                             "(.pt/.pth); only for files you trust")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object instead of text")
     parser.add_argument("--backend", choices=("daqp", "highs", "cvxpy"), default="daqp",
@@ -77,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="count activation regions only, streaming them (memory-light; "
                             "no linear or bounded regions)")
     count.set_defaults(run=_count, subparser=count)
+    for p in (parser, analyze, count):
+        # Bounds such as -1e-9 or -inf are numbers, not options.
+        p._negative_number_matcher = _NEGATIVE_NUMBER
     return parser
 
 
@@ -219,7 +230,7 @@ def _analyze(args, parser) -> int:
         title = (f"plregions analyze: the bundled Iris network (a ReLU MLP trained on Fisher's "
                  f"{X.shape[0]} Iris flowers, inputs in cm)")
     else:
-        net = plr.load_network(args.model)
+        net = plr.load_network(args.model, trusted=args.trusted)
         X, box, box_name = None, _box(bounds, net.n_in), "box"
         model = args.model
         title = f"plregions analyze: {args.model}"
@@ -233,7 +244,7 @@ def _analyze(args, parser) -> int:
 
 def _count(args, parser) -> int:
     bounds = _box_bounds(args, parser)
-    net = plr.load_network(args.model)
+    net = plr.load_network(args.model, trusted=args.trusted)
     box = _box(bounds, net.n_in)
     result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
               "n_neurons": net.n_neurons,
