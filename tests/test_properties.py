@@ -581,3 +581,32 @@ def test_zooming_changes_nothing(case, s):
     assert np.all(part2.radii > 0)
     assert np.array_equal(net2.activation_patterns(part2.interior_points),
                           part2.activation_patterns)
+
+
+@SETTINGS
+@given(cases(max_dim=3, domains=("box", "polytope")).filter(lambda c: c[0].n_in >= 2))
+def test_vertices_of_bounded_regions(case):
+    """Vertices lie in the region's closure, span its volume, and in 2-D a polygon has as
+    many vertices as facets; the volumes add up to the domain's."""
+    net, domain, _ = case
+    part = plr.partition(net, domain)
+    total = 0.0
+    for region in part:
+        V = region.vertices()
+        A, b = region.halfspaces
+        assert V.ndim == 2 and V.shape[1] == net.n_in
+        assert np.all(V @ A.T <= b + 1e-9)
+        volume = ConvexHull(V).volume
+        assert volume == pytest.approx(_volume(region), rel=1e-9)
+        if net.n_in == 2:
+            assert len(V) == len(region.facets)
+        total += volume
+    expected = domain.volume() if isinstance(domain, plr.Box) else _volume_of(
+        *domain.halfspaces(), domain.center)
+    assert total == pytest.approx(expected, rel=1e-9)
+
+
+def test_vertices_of_an_unbounded_region_are_refused():
+    part = plr.partition(plr.from_arrays([[[1.0, 0.0]], [[1.0]]], [[0.0], [0.0]]))
+    with pytest.raises(plr.PLRegionsError, match="unbounded"):
+        part[0].vertices()
