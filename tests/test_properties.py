@@ -610,3 +610,40 @@ def test_vertices_of_an_unbounded_region_are_refused():
     part = plr.partition(plr.from_arrays([[[1.0, 0.0]], [[1.0]]], [[0.0], [0.0]]))
     with pytest.raises(plr.PLRegionsError, match="unbounded"):
         part[0].vertices()
+
+
+@SETTINGS
+@given(cases(max_depth=3), st.sampled_from([1e-6, -1.0, 1e6]))
+def test_output_scale_changes_nothing(case, factor):
+    """y -> factor * y changes no region, linear region or edge."""
+    net, domain, (weights, biases, activations) = case
+    net2 = plr.from_arrays([*weights[:-1], factor * weights[-1]],
+                           [*biases[:-1], factor * biases[-1]], activations)
+    assert summary(plr.partition(net, domain)) == summary(plr.partition(net2, domain))
+
+
+OFFSET_BUG = ("BUG: linear regions compare output maps relative to the largest of gradient "
+              "and constant, so an output bias that is large next to the gradients makes "
+              "different maps 'equal' (relu(x) + 1e9 has 1 linear region; so does "
+              "1e-6 * net(x) + 81 for a small net)")
+
+
+@pytest.mark.xfail(strict=True, reason=OFFSET_BUG)
+@SETTINGS
+@given(cases(max_depth=3), st.floats(-1e4, 1e4), st.sampled_from([1e-6, 1.0]))
+def test_output_offset_changes_nothing(case, offset, factor):
+    """y -> factor * y + offset changes no region, linear region or edge."""
+    net, domain, (weights, biases, activations) = case
+    net2 = plr.from_arrays([*weights[:-1], factor * weights[-1]],
+                           [*biases[:-1], factor * biases[-1] + offset], activations)
+    assert summary(plr.partition(net, domain)) == summary(plr.partition(net2, domain))
+
+
+@pytest.mark.xfail(strict=True, reason=OFFSET_BUG)
+@pytest.mark.parametrize("offset", [1e9, -1e12])
+def test_large_output_offset_keeps_linear_regions(offset):
+    net = plr.from_arrays([[[1.0]], [[1.0]]], [[0.0], [offset]])  # relu(x) + offset
+    part = plr.partition(net)
+    assert (len(part), part.n_linear_regions) == (2, 2)
+    box = plr.partition(net, plr.Box([-1.0], [1.0]))
+    assert (len(box), box.n_linear_regions) == (2, 2)
