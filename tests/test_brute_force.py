@@ -432,7 +432,8 @@ def oracle_graph(net, domain, regions, min_margin=1e-7):
     that hyperplane with margin (one LP); the region across is read off by evaluating the
     network a small step outside that point.
 
-    Returns (edges as a set of frozenset pattern pairs, n_linear, n_bounded or None).
+    Returns (edges as a set of frozenset pattern pairs, n_linear, n_bounded or None for
+    a box).
     """
     hidden, out = _arrays(net)
     d = net.n_in
@@ -477,7 +478,7 @@ def oracle_graph(net, domain, regions, min_margin=1e-7):
         if np.allclose(maps[p], maps[q], rtol=1e-9, atol=1e-9):
             parent[root(p)] = root(q)
     n_linear = len({root(p) for p in regions})
-    if domain is not None:
+    if isinstance(domain, plr.Box):
         return edges, n_linear, None
     # Bounded iff the recession cone {y : A y <= 0} is {0}: max |y_k| over it, |y| <= 1.
     n_bounded = 0
@@ -838,3 +839,22 @@ def test_slices_match_brute_force(seed):
     part = plr.partition(net, segment)
     assert pattern_set(part) == expected
     assert plr.count_regions(net, segment) == len(expected)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_unbounded_polytopes_against_lp_oracle(seed):
+    """Domains with fewer than d + 1 halfspaces are unbounded; bounded regions are counted."""
+    rng = np.random.default_rng(40_000 + seed)
+    while True:
+        net, _, _ = random_case(int(rng.integers(1_000_000)))
+        if 2 <= net.n_in <= 3 and 2 <= net.n_neurons <= 8:
+            break
+    d = net.n_in
+    k = int(rng.integers(1, d + 1))
+    domain = plr.Polytope(rng.normal(size=(k, d)), rng.uniform(0.2, 1.0, size=k))
+    regions = oracle_lp(net, domain)
+    edges, n_linear, n_bounded = oracle_graph(net, domain, regions)
+    part = plr.partition(net, domain)
+    assert pattern_set(part) == set(regions)
+    assert edge_set(part) == edges
+    assert (part.n_linear_regions, part.n_bounded_regions) == (n_linear, n_bounded)
