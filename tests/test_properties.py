@@ -622,13 +622,7 @@ def test_output_scale_changes_nothing(case, factor):
     assert summary(plr.partition(net, domain)) == summary(plr.partition(net2, domain))
 
 
-OFFSET_BUG = ("BUG: linear regions compare output maps relative to the largest of gradient "
-              "and constant, so an output bias that is large next to the gradients makes "
-              "different maps 'equal' (relu(x) + 1e9 has 1 linear region; so does "
-              "1e-6 * net(x) + 81 for a small net)")
 
-
-@pytest.mark.xfail(strict=True, reason=OFFSET_BUG)
 @SETTINGS
 @given(cases(max_depth=3), st.floats(-1e4, 1e4), st.sampled_from([1e-6, 1.0]))
 def test_output_offset_changes_nothing(case, offset, factor):
@@ -639,7 +633,6 @@ def test_output_offset_changes_nothing(case, offset, factor):
     assert summary(plr.partition(net, domain)) == summary(plr.partition(net2, domain))
 
 
-@pytest.mark.xfail(strict=True, reason=OFFSET_BUG)
 @pytest.mark.parametrize("offset", [1e9, -1e12])
 def test_large_output_offset_keeps_linear_regions(offset):
     net = plr.from_arrays([[[1.0]], [[1.0]]], [[0.0], [offset]])  # relu(x) + offset

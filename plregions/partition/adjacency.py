@@ -172,13 +172,15 @@ def compute_adjacency(part, pairs_filter=None, regions=None) -> Adjacency:
 
 
 def _maps_equal(A, c, i, j, scale, tol) -> bool:
-    # Gradients times the domain's scale and constants are compared relative to their own
-    # size, with no absolute floor: tiny boxes and tiny output weights keep their pieces.
+    # Gradients (times the domain's scale) and constants are compared each relative to
+    # their own size, with no absolute floor: tiny boxes, tiny output weights and large
+    # output biases all keep their pieces.
     Ai, Aj = A[i] * scale, A[j] * scale
-    size = max(np.abs(Ai).max(initial=0), np.abs(Aj).max(initial=0),
-               np.abs(c[i]).max(initial=0), np.abs(c[j]).max(initial=0))
-    diff = max(np.abs(Ai - Aj).max(initial=0), np.abs(c[i] - c[j]).max(initial=0))
-    return diff <= tol * size
+    size_a = max(np.abs(Ai).max(initial=0), np.abs(Aj).max(initial=0))
+    if np.abs(Ai - Aj).max(initial=0) > tol * size_a:
+        return False
+    size_c = max(size_a, np.abs(c[i]).max(initial=0), np.abs(c[j]).max(initial=0))
+    return np.abs(c[i] - c[j]).max(initial=0) <= tol * size_c
 
 
 def _possible_equal_maps(A, c, scale, tol) -> np.ndarray:
