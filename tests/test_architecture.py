@@ -130,8 +130,19 @@ def test_plotting_never_solves_an_lp():
 
 
 def cli_files():
-    return [p for p in [PACKAGE / "cli.py", *sorted((PACKAGE / "cli").rglob("*.py"))]
-            if p.exists()]
+    return [p for p in [PACKAGE / "cli.py", PACKAGE / "__main__.py",
+                        *sorted((PACKAGE / "cli").rglob("*.py"))] if p.exists()]
+
+
+def public_attribute_uses(path: Path) -> list[tuple[str, int]]:
+    """``plr.name`` uses in a file, for every alias ``plr`` of ``import plregions``."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    aliases = {alias.asname or alias.name for node in ast.walk(tree)
+               if isinstance(node, ast.Import) for alias in node.names
+               if alias.name == "plregions"}
+    return [(node.attr, node.lineno) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id in aliases]
 
 
 def test_cli_uses_only_the_public_api():
@@ -147,8 +158,14 @@ def test_cli_uses_only_the_public_api():
                 continue
             if module == "plregions" and (name is None or name in public):
                 continue
+            if module == "plregions.cli" and path.name == "__main__.py":
+                continue  # python -m plregions runs the CLI
             violations.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {module}"
                               f"{'.' + name if name else ''}")
+        violations += [f"{path.relative_to(PACKAGE.parent)}:{line} uses plregions.{attr}, "
+                       "which is not in plregions.__all__"
+                       for attr, line in public_attribute_uses(path)
+                       if attr not in public and not attr.startswith("__")]
     assert not violations, "the CLI may import only `plregions` and its __all__:\n" + \
         "\n".join(violations)
 
