@@ -158,6 +158,25 @@ CASES = [
     ("region_at_two_points",
      lambda: plr.region_at(line_net(), [[1.0, 0.0], [2.0, 0.0]]),
      plr.InvalidDomainError, ValueError, r"region_at takes one point, got 2"),
+    ("nan_input",
+     lambda: abs_net()([[np.nan]]),
+     plr.InvalidNetworkError, ValueError, r"inputs contain NaN or infinite values"),
+    ("inf_input_region_at",
+     lambda: plr.region_at(abs_net(), [np.inf]),
+     plr.InvalidNetworkError, ValueError, r"inputs contain NaN or infinite values"),
+    ("tolerance_too_large",
+     lambda: plr.partition(abs_net(), tolerance=plr.Tolerance(radius=0.5)),
+     plr.PLRegionsError, ValueError,
+     r"Tolerance\.radius = 0\.5; it must be a small positive number"),
+    ("polytope_without_rows",
+     lambda: plr.Polytope(np.zeros((0, 2)), np.zeros(0)),
+     plr.InvalidDomainError, ValueError, r"Polytope has no constraint; use domain=None"),
+    ("save_not_a_network",
+     lambda: plr.save_network([[1.0]], "unused.npz"),
+     plr.InvalidNetworkError, ValueError, r"save_network takes a plregions Network, got list"),
+    ("plane_method_on_wrong_dimension",
+     lambda: plr.partition(abs_net(), method="plane"),
+     plr.PLRegionsError, ValueError, r"method='plane' needs a 2-D domain"),
     ("brute_force_too_many_neurons",
      lambda: plr.partition(wide_net(25), method="brute"),
      plr.InvalidNetworkError, ValueError,
@@ -239,3 +258,17 @@ def test_box_message_prints_plain_numbers():
 def test_tolerance_of_wrong_type():
     with pytest.raises(plr.PLRegionsError, match="tolerance must be a plregions.Tolerance"):
         plr.partition(abs_net(), tolerance=1e-9)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: region_graph(non-partition) raises a bare "
+                   "TypeError, not a PLRegionsError (every other entry point does)")
+def test_region_graph_of_something_else():
+    with pytest.raises(plr.PLRegionsError, match="region_graph takes a Partition, got int"):
+        plr.region_graph(3)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: the message for method='plane' on all of R^1 says "
+                   "'got a NoneType for a 1-input network' instead of naming all of R^1")
+def test_plane_method_message_names_the_domain():
+    with pytest.raises(plr.PLRegionsError, match=r"got all of R\^1"):
+        plr.partition(abs_net(), method="plane")
