@@ -40,6 +40,10 @@ except ImportError:  # pragma: no cover - exercised only without numba
         return lambda function: function
 
 
+# Room for this many more vertices is kept in a part's slot; a part that outgrows its
+# slot moves to a new one.
+SLACK = 4
+
 __all__ = ["COMPILED", "run_clipping", "adjacency_and_euler", "sorted_edges_and_csr"]
 
 
@@ -207,26 +211,46 @@ def _add_scaled_row(target, w, f0, f1, f2):
 
 
 @njit(cache=True)
-def _base_forms(level, forms, base, base_bits, unit_off, wt, wt_off, bias, slope, is_neuron):
-    """Forms of layer ``level + 1`` with the base bits of layer ``level``."""
+def _base_forms(level, forms, base, base_bits, unit_off, w_rows, wt_off, bias, slope, is_neuron,
+                scaled):
+    """Forms of layer ``level + 1`` with the base bits of layer ``level``.
+
+    One dot product per unit of layer ``level + 1`` and coefficient, over the rows of its
+    weights (``w_rows``: the weights ``(n_{l+1}, n_l)`` row-major); ``scaled`` is scratch.
+    """
     u0 = unit_off[level]
     n = unit_off[level + 1] - u0
     v0 = unit_off[level + 1]
     m = unit_off[level + 2] - v0
     off = wt_off[level + 1]
-    for i in range(m):
-        base[level, 0, i] = 0.0
-        base[level, 1, i] = 0.0
-        base[level, 2, i] = bias[v0 + i]
+    g0 = scaled[0]
+    g1 = scaled[1]
+    g2 = scaled[2]
     for u in range(n):
         if is_neuron[u0 + u] == 0 or base_bits[level, u] == 1:
             s = 1.0
         else:
             s = slope[u0 + u]
-        if s == 0.0:
-            continue
-        _add_scaled_row(base[level], wt[off + u * m:off + (u + 1) * m], s * forms[level, 0, u],
-                        s * forms[level, 1, u], s * forms[level, 2, u])
+        g0[u] = s * forms[level, 0, u]
+        g1[u] = s * forms[level, 1, u]
+        g2[u] = s * forms[level, 2, u]
+    for i in range(m):
+        base[level, 0, i], base[level, 1, i], base[level, 2, i] = _dot3(
+            w_rows[off + i * n:off + (i + 1) * n], g0, g1, g2)
+        base[level, 2, i] += bias[v0 + i]
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _dot3(w, g0, g1, g2):
+    """``(w @ g0, w @ g1, w @ g2)`` (summed in any order, so that it vectorizes)."""
+    a0 = 0.0
+    a1 = 0.0
+    a2 = 0.0
+    for u in range(w.shape[0]):
+        a0 += w[u] * g0[u]
+        a1 += w[u] * g1[u]
+        a2 += w[u] * g2[u]
+    return a0, a1, a2
 
 
 @njit(cache=True)
@@ -251,6 +275,59 @@ def _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slop
 
 
 @njit(cache=True)
+def _sibling_forms(level, nc, forms, cross, unit_off, wt, wt_off, slope, pbits, previous, child):
+    """Forms of layer ``level + 1`` on part ``child`` from those on part ``previous`` (a
+    sibling, usually a neighbour): one update per crossing neuron whose bit differs."""
+    u0 = unit_off[level]
+    m = unit_off[level + 2] - unit_off[level + 1]
+    off = wt_off[level + 1]
+    for ci in range(nc):
+        now = pbits[child, ci]
+        if now == pbits[previous, ci]:
+            continue
+        u = cross[level, ci]
+        ds = 1.0 - slope[u0 + u]
+        if now == 0:
+            ds = -ds
+        _add_scaled_row(forms[level + 1], wt[off + u * m:off + (u + 1) * m],
+                        ds * forms[level, 0, u], ds * forms[level, 1, u],
+                        ds * forms[level, 2, u])
+
+
+@njit(cache=True)
+def _spread_bits(v):
+    """Interleave the low 16 bits of ``v`` with zeros (for a Morton code)."""
+    v &= 0xFFFF
+    v = (v | (v << 8)) & 0x00FF00FF
+    v = (v | (v << 4)) & 0x0F0F0F0F
+    v = (v | (v << 2)) & 0x33333333
+    v = (v | (v << 1)) & 0x55555555
+    return v
+
+
+@njit(cache=True)
+def _spatial_order(pcx, pcy, cb, n, order, keys):
+    """``order[cb:cb + n]``: the parts sorted along a Morton curve of their centres, so
+    that consecutive parts are mostly neighbours (few bits differ between them)."""
+    x0 = np.inf
+    x1 = -np.inf
+    y0 = np.inf
+    y1 = -np.inf
+    for j in range(cb, cb + n):
+        x0 = min(x0, pcx[j])
+        x1 = max(x1, pcx[j])
+        y0 = min(y0, pcy[j])
+        y1 = max(y1, pcy[j])
+    sx = 65535.0 / (x1 - x0) if x1 > x0 else 0.0
+    sy = 65535.0 / (y1 - y0) if y1 > y0 else 0.0
+    for j in range(cb, cb + n):
+        keys[j] = (_spread_bits(np.int64((pcx[j] - x0) * sx))
+                   | (_spread_bits(np.int64((pcy[j] - y0) * sy)) << 1))
+        order[j] = j
+    _sort_segment(keys, order, cb, cb + n)
+
+
+@njit(cache=True)
 def _disc(x, y, p0, k):
     """Vertex mean of a polygon and its largest distance to a vertex."""
     cx = 0.0
@@ -267,17 +344,18 @@ def _disc(x, y, p0, k):
 
 
 @njit(cache=True)
-def _cut_parts(x, y, vid, lab, st, ln, pbits, dcx, dcy, drr, cb, n_sub, alloc, total, spare,
-               ci, nx, ny, o, eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters,
+def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, alloc, total,
+               spare, ci, nx, ny, o, eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters,
                chord_dirs):
     """Cut every part of one cell by one line, in place.
 
     Part ``j`` is entry ``cb + j`` of the part arrays: its vertices are
-    ``st .. st + ln - 1`` of the vertex arrays (its slot has room for the lines still to
-    come), its crossing bits ``pbits`` and a disc ``(dcx, dcy, drr)`` holding it. A part
-    is cut only when it has vertices farther than ``eps`` on both sides; then its positive
-    half stays in its slot and its negative half gets a new slot at ``alloc`` with room
-    for ``spare`` more vertices. Otherwise its bit ``ci`` is its side.
+    ``st .. st + ln - 1`` of the vertex arrays (in a slot of ``cap`` vertices), its
+    crossing bits ``pbits`` and a disc ``(dcx, dcy, drr)`` holding it. A part is cut only
+    when it has vertices farther than ``eps`` on both sides; then its positive half stays
+    in its slot (or moves to a new one at ``alloc`` when it outgrows it) and its negative
+    half gets a new slot, each with room for ``spare`` more vertices. Otherwise its bit
+    ``ci`` is its side.
 
     Returns ``(n_parts, alloc, total_vertices, chord_dirs)``.
     """
@@ -366,14 +444,20 @@ def _cut_parts(x, y, vid, lab, st, ln, pbits, dcx, dcy, drr, cb, n_sub, alloc, t
                 k_pos = q
             else:
                 k_neg = q
+        jn = cb + m
+        cap[jn] = k_neg + spare
+        alloc += cap[jn]
+        if k_pos > cap[j]:
+            s0 = alloc
+            st[j] = s0
+            cap[j] = k_pos + spare
+            alloc += cap[j]
         for i in range(k_pos):
             x[s0 + i] = tx[i]
             y[s0 + i] = ty[i]
             vid[s0 + i] = tid[i]
             lab[s0 + i] = tlab[i]
         total += k_pos + k_neg - k
-        alloc += k_neg + spare
-        jn = cb + m
         ln[j] = k_pos
         st[jn] = new0
         ln[jn] = k_neg
@@ -385,6 +469,39 @@ def _cut_parts(x, y, vid, lab, st, ln, pbits, dcx, dcy, drr, cb, n_sub, alloc, t
         dcx[jn], dcy[jn], drr[jn] = _disc(x, y, new0, k_neg)
         m += 1
     return m, alloc, total, chord_dirs
+
+
+@njit(cache=True)
+def _compact_parts(x, y, vid, lab, st, ln, cap, cb, n, start, spare):
+    """Move the slots of parts ``cb .. cb + n - 1`` together from ``start`` on, each with
+    room for ``spare`` more vertices, dropping the space of slots left behind by cuts.
+
+    Returns the new end of the row.
+    """
+    size = 0
+    for j in range(cb, cb + n):
+        size += ln[j] + spare
+    tx = np.empty(size)
+    ty = np.empty(size)
+    tid = np.empty(size, dtype=np.int64)
+    tlab = np.empty(size, dtype=np.int64)
+    w = 0
+    for j in range(cb, cb + n):
+        s0 = st[j]
+        for i in range(ln[j]):
+            tx[w + i] = x[s0 + i]
+            ty[w + i] = y[s0 + i]
+            tid[w + i] = vid[s0 + i]
+            tlab[w + i] = lab[s0 + i]
+        st[j] = start + w
+        cap[j] = ln[j] + spare
+        w += cap[j]
+    for i in range(w):
+        x[start + i] = tx[i]
+        y[start + i] = ty[i]
+        vid[start + i] = tid[i]
+        lab[start + i] = tlab[i]
+    return start + w
 
 
 @njit(cache=True)
@@ -430,8 +547,9 @@ def _centroid_ball(x, y, p0, k):
 # --- the search --------------------------------------------------------------------------------
 
 @njit(cache=True)
-def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, wt_off, w_l1,
-                 bias, slope, is_neuron, neuron_id, chord_dirs, n_bytes, eps, parallel, store):
+def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, w_rows, wt_off,
+                 w_l1, bias, slope, is_neuron, neuron_id, chord_dirs, n_bytes, eps, parallel,
+                 store):
     """Enumerate every region of the network inside the convex polygon ``root``.
 
     Parameters
@@ -440,9 +558,9 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         edge labels).
     forms0 : float64 (n_0, 3), the first layer's forms; mag0 (n_0, 2) their magnitudes.
     unit_off : int64 (L + 1,), units of layer l are ``unit_off[l] .. unit_off[l + 1] - 1``.
-    wt, wt_off : the weights of layers ``l >= 1`` transposed, ``(n_{l-1}, n_l)`` row-major,
-        flattened, layer ``l`` starting at ``wt_off[l]``; w_l1 the 1-norm of each unit's
-        weight row.
+    wt, w_rows, wt_off : the weights of layers ``l >= 1``, flattened, layer ``l`` starting at
+        ``wt_off[l]``: transposed ``(n_{l-1}, n_l)`` and as they are ``(n_l, n_{l-1})``,
+        both row-major; w_l1 the 1-norm of each unit's weight row.
     bias, slope, is_neuron, neuron_id : per unit (neuron_id is the global neuron index or -1).
     chord_dirs : float64 (k0, 2), unit directions of the domain's sides.
     n_bytes, eps, parallel, store : packed pattern width, distance threshold, relative
@@ -458,6 +576,10 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         maxw = max(maxw, unit_off[lv + 1] - unit_off[lv])
     forms = np.zeros((L, 3, maxw))
     base = np.zeros((L, 3, maxw))
+    scaled = np.zeros((3, maxw))
+    nb = max(n_bytes, 1)
+    base_packed = np.zeros((L, nb), dtype=np.uint8)   # packed base bits of each level
+    packed = np.zeros((L, nb), dtype=np.uint8)        # packed bits of the current child
     base_bits = np.zeros((L, maxw), dtype=np.uint8)
     bits = np.zeros((L, maxw), dtype=np.uint8)
     cross = np.zeros((L, maxw), dtype=np.int64)
@@ -478,10 +600,15 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     vlab = np.empty(cap_v, dtype=np.int64)
     pst = np.empty(cap_p, dtype=np.int64)
     pln = np.empty(cap_p, dtype=np.int64)
+    pcap = np.empty(cap_p, dtype=np.int64)
     pcx = np.empty(cap_p)
     pcy = np.empty(cap_p)
     prr = np.empty(cap_p)
     pbits = np.zeros((cap_p, maxw), dtype=np.uint8)
+    porder = np.empty(cap_p, dtype=np.int64)
+    pkeys = np.empty(cap_p, dtype=np.int64)
+    previous = np.full(L, -1, dtype=np.int64)
+    updates = np.zeros(L, dtype=np.int64)
     vbase = np.zeros(L + 1, dtype=np.int64)
     vtop = np.zeros(L + 1, dtype=np.int64)
     cbase = np.zeros(L + 1, dtype=np.int64)
@@ -540,13 +667,20 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
                                  base_bits, cross, lines, grad_max, mag0, unit_off, wt, wt_off,
                                  w_l1, bias, slope, is_neuron, eps, parallel)
             n_cross[level] = nc
+            u0 = unit_off[level]
+            for q in range(nb):
+                base_packed[level, q] = 0
+            for u in range(unit_off[level + 1] - u0):
+                g = neuron_id[u0 + u]
+                if g >= 0 and base_bits[level, u] == 1:
+                    base_packed[level, g >> 3] |= np.uint8(1 << (7 - (g & 7)))
             if level < L - 1:
-                _base_forms(level, forms, base, base_bits, unit_off, wt, wt_off, bias, slope,
-                            is_neuron)
+                _base_forms(level, forms, base, base_bits, unit_off, w_rows, wt_off, bias, slope,
+                            is_neuron, scaled)
             row = level + 1
-            slot = pn + nc
-            if tx.shape[0] < slot:
-                scratch = 2 * slot
+            slot = pn + min(nc, SLACK)
+            if tx.shape[0] < pn + nc:
+                scratch = 2 * (pn + nc)
                 tx = np.empty(scratch)
                 ty = np.empty(scratch)
                 tid = np.empty(scratch, dtype=np.int64)
@@ -567,10 +701,13 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
             if cb + 1 > pst.shape[0]:
                 pst = _grow_i1(pst, cb + 1, cb)
                 pln = _grow_i1(pln, cb + 1, cb)
+                pcap = _grow_i1(pcap, cb + 1, cb)
                 pcx = _grow_f1(pcx, cb + 1, cb)
                 pcy = _grow_f1(pcy, cb + 1, cb)
                 prr = _grow_f1(prr, cb + 1, cb)
                 pbits = _grow_b2(pbits, cb + 1, cb)
+                porder = _grow_i1(porder, cb + 1, cb)
+                pkeys = _grow_i1(pkeys, cb + 1, cb)
             for i in range(pn):
                 vx[alloc + i] = vx[p0 + i]
                 vy[alloc + i] = vy[p0 + i]
@@ -578,13 +715,18 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
                 vlab[alloc + i] = vlab[p0 + i]
             pst[cb] = alloc
             pln[cb] = pn
+            pcap[cb] = slot
             pcx[cb], pcy[cb], prr[cb] = _disc(vx, vy, alloc, pn)
             alloc += slot
             n_sub = 1
             total = pn
             for ci in range(nc):
-                spare = nc - 1 - ci
-                need_v = alloc + total + n_sub * (1 + spare)
+                spare = min(nc - 1 - ci, SLACK)
+                if alloc - vbase[row] > 2 * (total + n_sub * SLACK) + 4096:
+                    # Cuts leave old slots behind: pack the row when half of it is waste.
+                    alloc = _compact_parts(vx, vy, vid, vlab, pst, pln, pcap, cb, n_sub,
+                                           vbase[row], spare + 1)
+                need_v = alloc + 2 * (total + n_sub * (1 + spare))
                 if need_v > vx.shape[0]:
                     vx = _grow_f1(vx, need_v, alloc)
                     vy = _grow_f1(vy, need_v, alloc)
@@ -595,34 +737,59 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
                     keep = cb + n_sub
                     pst = _grow_i1(pst, need_p, keep)
                     pln = _grow_i1(pln, need_p, keep)
+                    pcap = _grow_i1(pcap, need_p, keep)
                     pcx = _grow_f1(pcx, need_p, keep)
                     pcy = _grow_f1(pcy, need_p, keep)
                     prr = _grow_f1(prr, need_p, keep)
                     pbits = _grow_b2(pbits, need_p, keep)
+                    porder = _grow_i1(porder, need_p, keep)
+                    pkeys = _grow_i1(pkeys, need_p, keep)
                 n_sub, alloc, total, chord_dirs = _cut_parts(
-                    vx, vy, vid, vlab, pst, pln, pbits, pcx, pcy, prr, cb, n_sub, alloc, total,
-                    spare, ci, lines[level, ci, 0], lines[level, ci, 1], lines[level, ci, 2],
+                    vx, vy, vid, vlab, pst, pln, pcap, pbits, pcx, pcy, prr, cb, n_sub, alloc,
+                    total, spare, ci, lines[level, ci, 0], lines[level, ci, 1], lines[level, ci, 2],
                     eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters, chord_dirs)
             vtop[row] = alloc
             n_parts[row] = n_sub
             n_child[level] = n_sub
             next_child[level] = 0
+            previous[level] = -1
+            if level < L - 1 and n_sub > 2:
+                _spatial_order(pcx, pcy, cb, n_sub, porder, pkeys)
+            else:
+                for j in range(cb, cb + n_sub):
+                    porder[j] = j
         if next_child[level] >= n_child[level]:
             if level == 0:
                 break
             level -= 1
             continue
-        child = next_child[level]
-        next_child[level] = child + 1
         row = level + 1
+        gc = porder[cbase[row] + next_child[level]]
+        child = gc - cbase[row]
+        next_child[level] += 1
         nc = n_cross[level]
-        for u in range(unit_off[level + 1] - unit_off[level]):
-            bits[level, u] = base_bits[level, u]
-        gc = cbase[row] + child
+        u0 = unit_off[level]
+        for q in range(nb):
+            packed[level, q] = base_packed[level, q]
         for ci in range(nc):
-            bits[level, cross[level, ci]] = pbits[gc, ci]
+            if pbits[gc, ci] == 1:
+                g = neuron_id[u0 + cross[level, ci]]
+                packed[level, g >> 3] |= np.uint8(1 << (7 - (g & 7)))
         if level < L - 1:
-            _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slope)
+            for u in range(unit_off[level + 1] - u0):
+                bits[level, u] = base_bits[level, u]
+            for ci in range(nc):
+                bits[level, cross[level, ci]] = pbits[gc, ci]
+            # Neighbouring siblings differ in few bits: update the previous sibling's forms,
+            # recomputing from the base now and then to keep rounding errors small.
+            if previous[level] < 0 or updates[level] >= 64:
+                _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slope)
+                updates[level] = 0
+            else:
+                _sibling_forms(level, nc, forms, cross, unit_off, wt, wt_off, slope, pbits,
+                               previous[level], gc)
+                updates[level] += 1
+            previous[level] = gc
             level = row
             cell = child
             enter = True
@@ -636,12 +803,11 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         points = _grow_f2(points, r + 1, r)
         radii = _grow_f1(radii, r + 1, r)
         indptr = _grow_i1(indptr, r + 2, r + 1)
-        for lv in range(L):
-            u0 = unit_off[lv]
-            for u in range(unit_off[lv + 1] - u0):
-                g = neuron_id[u0 + u]
-                if g >= 0 and bits[lv, u] == 1:
-                    patterns[r, g >> 3] |= np.uint8(1 << (7 - (g & 7)))
+        for q in range(nb):
+            byte = packed[0, q]
+            for lv in range(1, L):
+                byte |= packed[lv, q]
+            patterns[r, q] = byte
         p0 = pst[gc]
         k = pln[gc]
         ox = _grow_f1(ox, n_out_v + k, n_out_v)

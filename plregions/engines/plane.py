@@ -121,17 +121,19 @@ def _net_arrays(net: Network):
     """The network's hidden layers as the flat arrays the kernels take."""
     widths = [layer.n_out for layer in net.hidden]
     unit_off = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
-    wt_parts, wt_off, pos = [], np.zeros(len(widths), dtype=np.int64), 0
+    wt_parts, row_parts, wt_off, pos = [], [], np.zeros(len(widths), dtype=np.int64), 0
     for index, layer in enumerate(net.hidden[1:], start=1):
         wt_off[index] = pos
         part = np.ascontiguousarray(layer.weight.T, dtype=float).ravel()
         wt_parts.append(part)
+        row_parts.append(np.ascontiguousarray(layer.weight, dtype=float).ravel())
         pos += part.size
     is_neuron = np.concatenate([layer.is_neuron for layer in net.hidden])
     neuron_id = np.full(int(unit_off[-1]), -1, dtype=np.int64)
     neuron_id[is_neuron] = np.arange(net.n_neurons)
     w_l1 = np.concatenate([np.abs(layer.weight).sum(axis=1) for layer in net.hidden])
-    return (unit_off, np.concatenate(wt_parts) if wt_parts else np.zeros(1), wt_off, w_l1,
+    return (unit_off, np.concatenate(wt_parts) if wt_parts else np.zeros(1),
+            np.concatenate(row_parts) if row_parts else np.zeros(1), wt_off, w_l1,
             np.concatenate([layer.bias for layer in net.hidden]).astype(float),
             np.concatenate([layer.negative_slope for layer in net.hidden]).astype(float),
             is_neuron.astype(np.uint8), neuron_id)
