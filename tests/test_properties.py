@@ -657,3 +657,17 @@ def test_find_ignores_rounding_noise_of_an_identically_zero_neuron():
     assert part.activation_patterns.astype(int).tolist() == [[0, 0, 0, 0], [1, 1, 1, 0]]
     assert part.find([[0.1], [-0.1]]).tolist() == [1, 0]
     assert plr.region_at(net, [0.1]).pattern.astype(int).tolist() == [1, 1, 1, 0]
+
+
+@SETTINGS
+@given(cases(domains=("polytope",)), st.integers(0, 2**32 - 1))
+def test_polytope_row_order_and_scale_change_nothing(case, seed):
+    net, domain, _ = case
+    rng = np.random.default_rng(seed)
+    A, b = domain.halfspaces()
+    order = rng.permutation(len(b))
+    c = 10 ** rng.uniform(-3, 3, size=len(b))
+    domain2 = plr.Polytope(c[:, None] * A[order], c * b[order])
+    part, part2 = plr.partition(net, domain), plr.partition(net, domain2)
+    assert pattern_set(part) == pattern_set(part2)
+    assert summary(part) == summary(part2)
