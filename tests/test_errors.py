@@ -260,8 +260,6 @@ def test_tolerance_of_wrong_type():
         plr.partition(abs_net(), tolerance=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: region_graph(non-partition) raises a bare "
-                   "TypeError, not a PLRegionsError (every other entry point does)")
 def test_region_graph_of_something_else():
     with pytest.raises(plr.PLRegionsError, match="region_graph takes a Partition, got int"):
         plr.region_graph(3)

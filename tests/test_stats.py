@@ -76,7 +76,7 @@ def test_occupied_regions():
 
 
 def test_statistics_reject_a_network():
-    with pytest.raises(TypeError, match="Partition"):
+    with pytest.raises(plr.PLRegionsError, match="Partition"):
         plr.dead_neurons(THREE_LINES)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from plregions.errors import InvalidArgumentError
 from plregions.partition.partition import Partition
 
 if TYPE_CHECKING:
@@ -31,7 +32,9 @@ def region_graph(part: Partition) -> nx.Graph:
     import networkx as nx
 
     if not isinstance(part, Partition):
-        raise TypeError(f"region_graph takes a Partition, got {type(part).__name__}")
+        raise InvalidArgumentError(
+            f"region_graph takes a Partition, got {type(part).__name__}; compute one with "
+            "plr.partition(net, domain)")
     graph = nx.Graph()
     patterns = part.activation_patterns
     for i in range(len(part)):

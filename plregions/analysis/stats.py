@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from plregions.analysis.bounds import RegionBounds, region_bounds
-from plregions.errors import InvalidDomainError
+from plregions.errors import InvalidArgumentError, InvalidDomainError
 from plregions.geometry import Box, Tolerance
 from plregions.network import Network
 from plregions.partition import Partition, partition
@@ -20,7 +20,7 @@ __all__ = ["dead_neurons", "always_active_neurons", "mean_active_fraction",
 
 def _check_partition(part) -> Partition:
     if not isinstance(part, Partition):
-        raise TypeError(f"expected a plregions Partition, got {type(part).__name__}; "
+        raise InvalidArgumentError(f"expected a plregions Partition, got {type(part).__name__}; "
                         "compute one with plr.partition(net, domain)")
     return part
 
