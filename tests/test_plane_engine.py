@@ -326,3 +326,33 @@ def test_pure_python_kernels_give_the_same_partition():
     assert method == "plane"
     assert patterns == sorted(r.tobytes().hex() for r in part.patterns)
     assert edges == part.edges.tolist()
+
+
+@pytest.mark.parametrize("width", [64, 100])
+def test_wide_single_layer_grows_every_buffer(width):
+    # Thousands of parts in one cell: every work buffer of the kernel has to grow.
+    rng = np.random.default_rng(width)
+    net = plr.from_arrays([rng.normal(size=(width, 2)), rng.normal(size=(1, width))],
+                          [rng.normal(0, 0.5, size=width), np.zeros(1)])
+    box = plr.Box([-3, -3], [3, 3])
+    part = plr.partition(net, box)
+    V, E, F = part.polygons.euler
+    assert V - E + F == 1
+    assert np.isclose(part.polygons.areas().sum(), 36.0)
+    assert len(part) == plr.count_regions(net, box)
+    assert len(part) == plr.count_regions(net, box, method="layerwise")
+
+
+def test_deep_wide_network_is_consistent():
+    rng = np.random.default_rng(0)
+    sizes = [2, 48, 48, 48, 1]
+    net = plr.from_arrays([rng.normal(0, np.sqrt(2 / a), size=(b, a))
+                           for a, b in zip(sizes[:-1], sizes[1:])],
+                          [rng.normal(0, 0.1, size=b) for b in sizes[1:]])
+    box = plr.Box([-2, -2], [2, 2])
+    part = plr.partition(net, box)
+    V, E, F = part.polygons.euler
+    assert V - E + F == 1 and F == len(part) > 2000
+    assert np.isclose(part.polygons.areas().sum(), 16.0)
+    assert len({r.tobytes() for r in part.patterns}) == len(part)
+    assert np.array_equal(net.activation_patterns(part.interior_points), part.activation_patterns)

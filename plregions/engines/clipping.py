@@ -50,6 +50,30 @@ __all__ = ["COMPILED", "run_clipping", "adjacency_and_euler", "sorted_edges_and_
 # --- growable buffers ------------------------------------------------------------------------
 
 @njit(cache=True)
+def _grow_1d(a, need, keep):
+    """A 1-D array of at least ``need`` entries (1.5 times larger), its first ``keep`` kept."""
+    if a.shape[0] >= need:
+        return a
+    new = np.empty(max(need, a.shape[0] + a.shape[0] // 2), dtype=a.dtype)
+    for i in range(keep):
+        new[i] = a[i]
+    return new
+
+
+@njit(cache=True)
+def _grow_rows_slowly(a, need, keep):
+    """Grow the first axis of a 2-D uint8 array by a quarter (the patterns, the largest
+    output: a small step keeps the copy made while growing small)."""
+    if a.shape[0] >= need:
+        return a
+    new = np.empty((max(need, a.shape[0] + a.shape[0] // 4), a.shape[1]), dtype=np.uint8)
+    for i in range(keep):
+        for j in range(a.shape[1]):
+            new[i, j] = a[i, j]
+    return new
+
+
+@njit(cache=True)
 def _grow_f1(a, need, keep):
     if a.shape[0] >= need:
         return a
@@ -74,7 +98,7 @@ def _grow_f2(a, need, keep):
     """Grow the first axis of a 2-D float array."""
     if a.shape[0] >= need:
         return a
-    new = np.empty((max(need, 2 * a.shape[0]), a.shape[1]))
+    new = np.empty((max(need, a.shape[0] + a.shape[0] // 2), a.shape[1]))
     for i in range(keep):
         for j in range(a.shape[1]):
             new[i, j] = a[i, j]
@@ -86,7 +110,7 @@ def _grow_b2(a, need, keep):
     """Grow the first axis of a 2-D uint8 array (new rows are zero)."""
     if a.shape[0] >= need:
         return a
-    new = np.zeros((max(need, 2 * a.shape[0]), a.shape[1]), dtype=np.uint8)
+    new = np.zeros((max(need, a.shape[0] + a.shape[0] // 2), a.shape[1]), dtype=np.uint8)
     for i in range(keep):
         for j in range(a.shape[1]):
             new[i, j] = a[i, j]
@@ -275,6 +299,20 @@ def _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slop
 
 
 @njit(cache=True)
+def _bit(bits, row, i):
+    """Bit ``i`` of a row of packed bits."""
+    return (bits[row, i >> 3] >> (i & 7)) & 1
+
+
+@njit(cache=True)
+def _set_bit(bits, row, i, value):
+    if value:
+        bits[row, i >> 3] |= np.uint8(1 << (i & 7))
+    else:
+        bits[row, i >> 3] &= np.uint8(~(1 << (i & 7)) & 0xFF)
+
+
+@njit(cache=True)
 def _sibling_forms(level, nc, forms, cross, unit_off, wt, wt_off, slope, pbits, previous, child):
     """Forms of layer ``level + 1`` on part ``child`` from those on part ``previous`` (a
     sibling, usually a neighbour): one update per crossing neuron whose bit differs."""
@@ -282,8 +320,8 @@ def _sibling_forms(level, nc, forms, cross, unit_off, wt, wt_off, slope, pbits, 
     m = unit_off[level + 2] - unit_off[level + 1]
     off = wt_off[level + 1]
     for ci in range(nc):
-        now = pbits[child, ci]
-        if now == pbits[previous, ci]:
+        now = _bit(pbits, child, ci)
+        if now == _bit(pbits, previous, ci):
             continue
         u = cross[level, ci]
         ds = 1.0 - slope[u0 + u]
@@ -351,7 +389,7 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
 
     Part ``j`` is entry ``cb + j`` of the part arrays: its vertices are
     ``st .. st + ln - 1`` of the vertex arrays (in a slot of ``cap`` vertices), its
-    crossing bits ``pbits`` and a disc ``(dcx, dcy, drr)`` holding it. A part is cut only
+    crossing bits ``pbits`` (packed) and a disc ``(dcx, dcy, drr)`` holding it. A part is cut only
     when it has vertices farther than ``eps`` on both sides; then its positive half stays
     in its slot (or moves to a new one at ``alloc`` when it outgrows it) and its negative
     half gets a new slot, each with room for ``spare`` more vertices. Otherwise its bit
@@ -363,10 +401,10 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
     for j in range(cb, cb + n_sub):
         sc = nx * dcx[j] + ny * dcy[j] + o
         if sc > drr[j] + eps:
-            pbits[j, ci] = 1
+            _set_bit(pbits, j, ci, 1)
             continue
         if sc < -drr[j] - eps:
-            pbits[j, ci] = 0
+            _set_bit(pbits, j, ci, 0)
             continue
         s0 = st[j]
         k = ln[j]
@@ -386,7 +424,7 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
             else:
                 cls[i] = 0
         if not (has_pos and has_neg):
-            pbits[j, ci] = 1 if has_pos or (not has_neg and ssum > 0) else 0
+            _set_bit(pbits, j, ci, 1 if has_pos or (not has_neg and ssum > 0) else 0)
             continue
         chord = counters[0]
         counters[0] = chord + 1
@@ -461,10 +499,10 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
         ln[j] = k_pos
         st[jn] = new0
         ln[jn] = k_neg
-        for q in range(ci):
+        for q in range((ci >> 3) + 1):
             pbits[jn, q] = pbits[j, q]
-        pbits[j, ci] = 1
-        pbits[jn, ci] = 0
+        _set_bit(pbits, j, ci, 1)
+        _set_bit(pbits, jn, ci, 0)
         dcx[j], dcy[j], drr[j] = _disc(x, y, s0, k_pos)
         dcx[jn], dcy[jn], drr[jn] = _disc(x, y, new0, k_neg)
         m += 1
@@ -483,8 +521,8 @@ def _compact_parts(x, y, vid, lab, st, ln, cap, cb, n, start, spare):
         size += ln[j] + spare
     tx = np.empty(size)
     ty = np.empty(size)
-    tid = np.empty(size, dtype=np.int64)
-    tlab = np.empty(size, dtype=np.int64)
+    tid = np.empty(size, dtype=np.int32)
+    tlab = np.empty(size, dtype=np.int32)
     w = 0
     for j in range(cb, cb + n):
         s0 = st[j]
@@ -568,7 +606,9 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
 
     Returns
     -------
-    (n_regions, patterns, points, radii, indptr, x, y, labels, ids, chord_dirs, n_ids)
+    (n_regions, patterns, points, radii, indptr, xy, labels, ids, chord_dirs, n_ids)
+        with ``xy`` (n_vertices, 2) and int32 ``labels`` and ``ids`` (arrays may be views
+        of larger buffers).
     """
     L = unit_off.shape[0] - 1
     maxw = 1
@@ -596,15 +636,15 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     cap_p = 256
     vx = np.empty(cap_v)
     vy = np.empty(cap_v)
-    vid = np.empty(cap_v, dtype=np.int64)
-    vlab = np.empty(cap_v, dtype=np.int64)
+    vid = np.empty(cap_v, dtype=np.int32)
+    vlab = np.empty(cap_v, dtype=np.int32)
     pst = np.empty(cap_p, dtype=np.int64)
     pln = np.empty(cap_p, dtype=np.int64)
     pcap = np.empty(cap_p, dtype=np.int64)
     pcx = np.empty(cap_p)
     pcy = np.empty(cap_p)
     prr = np.empty(cap_p)
-    pbits = np.zeros((cap_p, maxw), dtype=np.uint8)
+    pbits = np.zeros((cap_p, (maxw + 7) // 8), dtype=np.uint8)  # crossing bits, packed
     porder = np.empty(cap_p, dtype=np.int64)
     pkeys = np.empty(cap_p, dtype=np.int64)
     previous = np.full(L, -1, dtype=np.int64)
@@ -616,13 +656,13 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     scratch = 64
     tx = np.empty(scratch)
     ty = np.empty(scratch)
-    tid = np.empty(scratch, dtype=np.int64)
-    tlab = np.empty(scratch, dtype=np.int64)
+    tid = np.empty(scratch, dtype=np.int32)
+    tlab = np.empty(scratch, dtype=np.int32)
     dist = np.empty(scratch)
     cls = np.empty(scratch, dtype=np.int64)
     ix = np.empty(scratch)
     iy = np.empty(scratch)
-    iid = np.empty(scratch, dtype=np.int64)
+    iid = np.empty(scratch, dtype=np.int32)
     counters = np.zeros(2, dtype=np.int64)  # chords, vertex ids
     counters[0] = chord_dirs.shape[0]
     counters[1] = k0
@@ -632,10 +672,9 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     points = np.empty((cap_r, 2))
     radii = np.empty(cap_r)
     indptr = np.zeros(cap_r + 1, dtype=np.int64)
-    ox = np.empty(8 * cap_r)
-    oy = np.empty(8 * cap_r)
-    olab = np.empty(8 * cap_r, dtype=np.int64)
-    oid = np.empty(8 * cap_r, dtype=np.int64)
+    oxy = np.empty((8 * cap_r, 2))
+    olab = np.empty(8 * cap_r, dtype=np.int32)
+    oid = np.empty(8 * cap_r, dtype=np.int32)
     n_out_v = 0
     n_regions = 0
 
@@ -683,31 +722,31 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
                 scratch = 2 * (pn + nc)
                 tx = np.empty(scratch)
                 ty = np.empty(scratch)
-                tid = np.empty(scratch, dtype=np.int64)
-                tlab = np.empty(scratch, dtype=np.int64)
+                tid = np.empty(scratch, dtype=np.int32)
+                tlab = np.empty(scratch, dtype=np.int32)
                 dist = np.empty(scratch)
                 cls = np.empty(scratch, dtype=np.int64)
                 ix = np.empty(scratch)
                 iy = np.empty(scratch)
-                iid = np.empty(scratch, dtype=np.int64)
+                iid = np.empty(scratch, dtype=np.int32)
             vbase[row] = vtop[level]
             cb = cbase[level] + n_parts[level]
             cbase[row] = cb
             alloc = vbase[row]
             vx = _grow_f1(vx, alloc + slot, alloc)
             vy = _grow_f1(vy, alloc + slot, alloc)
-            vid = _grow_i1(vid, alloc + slot, alloc)
-            vlab = _grow_i1(vlab, alloc + slot, alloc)
-            if cb + 1 > pst.shape[0]:
-                pst = _grow_i1(pst, cb + 1, cb)
-                pln = _grow_i1(pln, cb + 1, cb)
-                pcap = _grow_i1(pcap, cb + 1, cb)
-                pcx = _grow_f1(pcx, cb + 1, cb)
-                pcy = _grow_f1(pcy, cb + 1, cb)
-                prr = _grow_f1(prr, cb + 1, cb)
-                pbits = _grow_b2(pbits, cb + 1, cb)
-                porder = _grow_i1(porder, cb + 1, cb)
-                pkeys = _grow_i1(pkeys, cb + 1, cb)
+            vid = _grow_1d(vid, alloc + slot, alloc)
+            vlab = _grow_1d(vlab, alloc + slot, alloc)
+            # (Each buffer checks its own size: they may grow at different rates.)
+            pst = _grow_i1(pst, cb + 1, cb)
+            pln = _grow_i1(pln, cb + 1, cb)
+            pcap = _grow_i1(pcap, cb + 1, cb)
+            pcx = _grow_f1(pcx, cb + 1, cb)
+            pcy = _grow_f1(pcy, cb + 1, cb)
+            prr = _grow_f1(prr, cb + 1, cb)
+            pbits = _grow_b2(pbits, cb + 1, cb)
+            porder = _grow_i1(porder, cb + 1, cb)
+            pkeys = _grow_i1(pkeys, cb + 1, cb)
             for i in range(pn):
                 vx[alloc + i] = vx[p0 + i]
                 vy[alloc + i] = vy[p0 + i]
@@ -727,23 +766,21 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
                     alloc = _compact_parts(vx, vy, vid, vlab, pst, pln, pcap, cb, n_sub,
                                            vbase[row], spare + 1)
                 need_v = alloc + 2 * (total + n_sub * (1 + spare))
-                if need_v > vx.shape[0]:
-                    vx = _grow_f1(vx, need_v, alloc)
-                    vy = _grow_f1(vy, need_v, alloc)
-                    vid = _grow_i1(vid, need_v, alloc)
-                    vlab = _grow_i1(vlab, need_v, alloc)
+                vx = _grow_f1(vx, need_v, alloc)
+                vy = _grow_f1(vy, need_v, alloc)
+                vid = _grow_1d(vid, need_v, alloc)
+                vlab = _grow_1d(vlab, need_v, alloc)
                 need_p = cb + 2 * n_sub
-                if need_p > pst.shape[0]:
-                    keep = cb + n_sub
-                    pst = _grow_i1(pst, need_p, keep)
-                    pln = _grow_i1(pln, need_p, keep)
-                    pcap = _grow_i1(pcap, need_p, keep)
-                    pcx = _grow_f1(pcx, need_p, keep)
-                    pcy = _grow_f1(pcy, need_p, keep)
-                    prr = _grow_f1(prr, need_p, keep)
-                    pbits = _grow_b2(pbits, need_p, keep)
-                    porder = _grow_i1(porder, need_p, keep)
-                    pkeys = _grow_i1(pkeys, need_p, keep)
+                keep = cb + n_sub
+                pst = _grow_i1(pst, need_p, keep)
+                pln = _grow_i1(pln, need_p, keep)
+                pcap = _grow_i1(pcap, need_p, keep)
+                pcx = _grow_f1(pcx, need_p, keep)
+                pcy = _grow_f1(pcy, need_p, keep)
+                prr = _grow_f1(prr, need_p, keep)
+                pbits = _grow_b2(pbits, need_p, keep)
+                porder = _grow_i1(porder, need_p, keep)
+                pkeys = _grow_i1(pkeys, need_p, keep)
                 n_sub, alloc, total, chord_dirs = _cut_parts(
                     vx, vy, vid, vlab, pst, pln, pcap, pbits, pcx, pcy, prr, cb, n_sub, alloc,
                     total, spare, ci, lines[level, ci, 0], lines[level, ci, 1], lines[level, ci, 2],
@@ -772,14 +809,14 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         for q in range(nb):
             packed[level, q] = base_packed[level, q]
         for ci in range(nc):
-            if pbits[gc, ci] == 1:
+            if _bit(pbits, gc, ci) == 1:
                 g = neuron_id[u0 + cross[level, ci]]
                 packed[level, g >> 3] |= np.uint8(1 << (7 - (g & 7)))
         if level < L - 1:
             for u in range(unit_off[level + 1] - u0):
                 bits[level, u] = base_bits[level, u]
             for ci in range(nc):
-                bits[level, cross[level, ci]] = pbits[gc, ci]
+                bits[level, cross[level, ci]] = _bit(pbits, gc, ci)
             # Neighbouring siblings differ in few bits: update the previous sibling's forms,
             # recomputing from the base now and then to keep rounding errors small.
             if previous[level] < 0 or updates[level] >= 64:
@@ -799,7 +836,7 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         n_regions += 1
         if store == 0:
             continue
-        patterns = _grow_b2(patterns, r + 1, r)
+        patterns = _grow_rows_slowly(patterns, r + 1, r)
         points = _grow_f2(points, r + 1, r)
         radii = _grow_f1(radii, r + 1, r)
         indptr = _grow_i1(indptr, r + 2, r + 1)
@@ -810,13 +847,12 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
             patterns[r, q] = byte
         p0 = pst[gc]
         k = pln[gc]
-        ox = _grow_f1(ox, n_out_v + k, n_out_v)
-        oy = _grow_f1(oy, n_out_v + k, n_out_v)
-        olab = _grow_i1(olab, n_out_v + k, n_out_v)
-        oid = _grow_i1(oid, n_out_v + k, n_out_v)
+        oxy = _grow_f2(oxy, n_out_v + k, n_out_v)
+        olab = _grow_1d(olab, n_out_v + k, n_out_v)
+        oid = _grow_1d(oid, n_out_v + k, n_out_v)
         for i in range(k):
-            ox[n_out_v + i] = vx[p0 + i]
-            oy[n_out_v + i] = vy[p0 + i]
+            oxy[n_out_v + i, 0] = vx[p0 + i]
+            oxy[n_out_v + i, 1] = vy[p0 + i]
             olab[n_out_v + i] = vlab[p0 + i]
             oid[n_out_v + i] = vid[p0 + i]
         n_out_v += k
@@ -826,8 +862,8 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         points[r, 1] = gy
         radii[r] = rad
     return (n_regions, patterns[:n_regions], points[:n_regions], radii[:n_regions],
-            indptr[:n_regions + 1], ox[:n_out_v], oy[:n_out_v], olab[:n_out_v],
-            oid[:n_out_v], chord_dirs[:counters[0]], counters[1])
+            indptr[:n_regions + 1], oxy[:n_out_v], olab[:n_out_v], oid[:n_out_v],
+            chord_dirs[:counters[0]], counters[1])
 
 
 # --- adjacency and the Euler check -----------------------------------------------------------
@@ -860,8 +896,10 @@ def _sort_segment(keys, idx, start, stop):
 
 
 @njit(cache=True)
-def adjacency_and_euler(indptr, x, y, labels, ids, chord_dirs, n_ids, eps_facet, eps_merge):
-    """Facet-adjacent pairs and the counts V and E of the subdivision.
+def adjacency_and_euler(indptr, xy, labels, ids, chord_dirs, n_ids, n_domain, eps_facet,
+                        eps_merge):
+    """Facet-adjacent pairs, the counts V and E of the subdivision, and which regions touch
+    the domain's boundary.
 
     Every polygon edge lies on a chord (its label) and covers an interval of the chord's
     parameter ``t = direction . point``. On each chord the edges of either side tile it,
@@ -869,38 +907,24 @@ def adjacency_and_euler(indptr, x, y, labels, ids, chord_dirs, n_ids, eps_facet,
     than ``eps_facet``. Edge end points closer than ``eps_merge`` along a chord are one
     vertex of the subdivision (a vertex made on one side of a chord and a T-junction on
     the other), and the gaps between consecutive distinct end points are its edges.
+    Chords ``0 .. n_domain - 1`` are the domain's sides. Memory: a few integers per edge.
 
-    Returns ``(pairs (m, 2) with pairs[:, 0] < pairs[:, 1], n_vertices, n_edges)``.
+    Returns ``(pairs (m, 2) with pairs[:, 0] < pairs[:, 1], n_vertices, n_edges,
+    touches (n,) uint8)``.
     """
     n = indptr.shape[0] - 1
     ne = labels.shape[0]
     n_chords = chord_dirs.shape[0]
-    lo = np.empty(ne)
-    hi = np.empty(ne)
-    id_lo = np.empty(ne, dtype=np.int64)
-    id_hi = np.empty(ne, dtype=np.int64)
-    region = np.empty(ne, dtype=np.int64)
+    region = np.empty(ne, dtype=np.int32)
     count = np.zeros(n_chords + 1, dtype=np.int64)
+    touches = np.zeros(max(n, 1), dtype=np.uint8)
     for r in range(n):
-        a = indptr[r]
-        b = indptr[r + 1]
-        for e in range(a, b):
-            f = e + 1 if e + 1 < b else a
-            ch = labels[e] >> 1
-            ta = chord_dirs[ch, 0] * x[e] + chord_dirs[ch, 1] * y[e]
-            tb = chord_dirs[ch, 0] * x[f] + chord_dirs[ch, 1] * y[f]
-            if ta <= tb:
-                lo[e] = ta
-                hi[e] = tb
-                id_lo[e] = ids[e]
-                id_hi[e] = ids[f]
-            else:
-                lo[e] = tb
-                hi[e] = ta
-                id_lo[e] = ids[f]
-                id_hi[e] = ids[e]
+        for e in range(indptr[r], indptr[r + 1]):
             region[e] = r
+            ch = labels[e] >> 1
             count[ch + 1] += 1
+            if ch < n_domain:
+                touches[r] = 1
     for ch in range(n_chords):
         count[ch + 1] += count[ch]
     order = np.empty(ne, dtype=np.int64)
@@ -909,55 +933,79 @@ def adjacency_and_euler(indptr, x, y, labels, ids, chord_dirs, n_ids, eps_facet,
         ch = labels[e] >> 1
         order[fill[ch]] = e
         fill[ch] += 1
-    pairs = np.empty((ne, 2), dtype=np.int64)
+    pairs = np.empty((max(ne // 4, 16), 2), dtype=np.int64)
     n_pairs = 0
-    pos = np.empty(max(ne, 1), dtype=np.int64)
-    neg = np.empty(max(ne, 1), dtype=np.int64)
+    longest = 1
+    for ch in range(n_chords):
+        longest = max(longest, count[ch + 1] - count[ch])
+    lo = np.empty(longest)
+    hi = np.empty(longest)
+    id_lo = np.empty(longest, dtype=np.int64)
+    id_hi = np.empty(longest, dtype=np.int64)
+    local = np.empty(longest, dtype=np.int64)
+    pos = np.empty(longest, dtype=np.int64)
+    neg = np.empty(longest, dtype=np.int64)
     parent = np.arange(n_ids)
     used = np.zeros(n_ids, dtype=np.uint8)
     n_edges = 0
     for ch in range(n_chords):
         start = count[ch]
-        stop = count[ch + 1]
-        if stop == start:
+        k = count[ch + 1] - start
+        if k == 0:
             continue
-        _sort_segment(lo, order, start, stop)
+        d0 = chord_dirs[ch, 0]
+        d1 = chord_dirs[ch, 1]
+        for q in range(k):
+            e = order[start + q]
+            r = region[e]
+            f = e + 1 if e + 1 < indptr[r + 1] else indptr[r]
+            ta = d0 * xy[e, 0] + d1 * xy[e, 1]
+            tb = d0 * xy[f, 0] + d1 * xy[f, 1]
+            if ta <= tb:
+                lo[q], hi[q], id_lo[q], id_hi[q] = ta, tb, ids[e], ids[f]
+            else:
+                lo[q], hi[q], id_lo[q], id_hi[q] = tb, ta, ids[f], ids[e]
+            local[q] = q
+        _sort_segment(lo, local, 0, k)
         n_pos = 0
         n_neg = 0
-        for q in range(start, stop):
-            e = order[q]
-            if labels[e] & 1 == 0:
-                pos[n_pos] = e
+        for q in range(k):
+            if labels[order[start + local[q]]] & 1 == 0:
+                pos[n_pos] = local[q]
                 n_pos += 1
             else:
-                neg[n_neg] = e
+                neg[n_neg] = local[q]
                 n_neg += 1
         # Pairs: a two-pointer walk over the two sides' tilings of the chord.
         i = 0
         j = 0
         while i < n_pos and j < n_neg:
-            ep = pos[i]
-            en = neg[j]
-            if min(hi[ep], hi[en]) - max(lo[ep], lo[en]) > eps_facet:
-                pairs[n_pairs, 0] = min(region[ep], region[en])
-                pairs[n_pairs, 1] = max(region[ep], region[en])
+            qp = pos[i]
+            qn = neg[j]
+            if min(hi[qp], hi[qn]) - max(lo[qp], lo[qn]) > eps_facet:
+                if n_pairs == pairs.shape[0]:
+                    grown = np.empty((2 * n_pairs, 2), dtype=np.int64)
+                    for c in range(n_pairs):
+                        grown[c, 0] = pairs[c, 0]
+                        grown[c, 1] = pairs[c, 1]
+                    pairs = grown
+                ra = region[order[start + qp]]
+                rb = region[order[start + qn]]
+                pairs[n_pairs, 0] = min(ra, rb)
+                pairs[n_pairs, 1] = max(ra, rb)
                 n_pairs += 1
-            if hi[ep] < hi[en]:
+            if hi[qp] < hi[qn]:
                 i += 1
             else:
                 j += 1
         # Break points: each side's are lo of every piece and hi of the last; merge the
         # two sorted sequences, one vertex per cluster closer than eps_merge.
-        i = 0
-        j = 0
+        i = 0 if n_pos > 0 else 1
+        j = 0 if n_neg > 0 else 1
         have = False
         last_t = 0.0
         last_id = 0
         while i <= n_pos or j <= n_neg:
-            if n_pos == 0:
-                i = 1
-            if n_neg == 0:
-                j = 1
             if i > n_pos and j > n_neg:
                 break
             if i <= n_pos:
@@ -996,7 +1044,7 @@ def adjacency_and_euler(indptr, x, y, labels, ids, chord_dirs, n_ids, eps_facet,
     for q in range(n_pairs):
         out[q, 0] = pairs[q, 0]
         out[q, 1] = pairs[q, 1]
-    return out, n_vertices, n_edges
+    return out, n_vertices, n_edges, touches[:n]
 
 
 @njit(cache=True)

@@ -181,7 +181,7 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
         return _single_region(polygon, n_bytes, store)
     sides = np.roll(polygon, -1, axis=0) - polygon
     side_dirs = sides / np.linalg.norm(sides, axis=1)[:, None]
-    (n, patterns, points, radii, indptr, x, y, labels, ids, chord_dirs,
+    (n, patterns, points, radii, indptr, vertices, labels, ids, chord_dirs,
      n_ids) = clipping.run_clipping(
         polygon[:, 0].copy(), polygon[:, 1].copy(), np.arange(k0, dtype=np.int64),
         2 * np.arange(k0, dtype=np.int64), *_first_forms(net), *_net_arrays(net), side_dirs,
@@ -190,10 +190,16 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
     if not store:
         return PlaneResult(np.zeros((n, 0), dtype=np.uint8), np.zeros((n, 0)), np.zeros(0),
                            None, None, None, None)
-    vertices = np.column_stack([x, y])
-    patterns = patterns[:, :n_bytes]
-    pairs, n_vertices, n_edges = clipping.adjacency_and_euler(
-        indptr, x, y, labels, ids, chord_dirs, int(n_ids), tol.facet * scale, eps)
+    # The kernel's outputs are views of buffers grown by half: keep exact-size copies.
+    # (One at a time, so that each buffer is freed before the next copy.)
+    patterns = patterns[:, :n_bytes].copy()
+    points = points.copy()
+    radii = radii.copy()
+    indptr = indptr.copy()
+    vertices = vertices.copy()
+    pairs, n_vertices, n_edges, touches = clipping.adjacency_and_euler(
+        indptr, vertices, labels, ids, chord_dirs, int(n_ids), k0, tol.facet * scale, eps)
+    del labels, ids
     edges, csr_indptr, csr_neighbors = clipping.sorted_edges_and_csr(pairs, n)
     euler = (int(n_vertices), int(n_edges), n)
     if check and euler[0] - euler[1] + euler[2] != 1:
@@ -201,10 +207,7 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
             f"the 2-D engine's subdivision has V - E + F = {euler[0]} - {euler[1]} + "
             f"{euler[2]} != 1; the input is numerically degenerate"
         )
-    chord = labels >> 1
-    region = np.repeat(np.arange(n), np.diff(indptr))
-    touches = np.zeros(n, dtype=bool)
-    touches[region[chord < k0]] = True
+    touches = touches.astype(bool)
     window = np.stack([polygon.min(axis=0), polygon.max(axis=0)], axis=1)
     return PlaneResult(patterns, points, radii, Polygons(indptr, vertices, window, euler),
                        edges, touches, euler, (csr_indptr, csr_neighbors))

@@ -170,12 +170,14 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
         if not store:
             return m
         packed = res.patterns
-        points = frame.to_input(res.interior_points)
+        # The engine's arrays are fresh: move them to input coordinates in place.
+        points = _frame_to_input_inplace(frame, res.interior_points)
         radii = res.radii * frame.scale
         edges = res.edges
         csr = res.neighbors
         bounded = ~res.touches_window if domain is None else np.ones(m, dtype=bool)
-        polygons = Polygons(res.polygons.indptr, frame.to_input(res.polygons.vertices),
+        polygons = Polygons(res.polygons.indptr,
+                            _frame_to_input_inplace(frame, res.polygons.vertices),
                             frame.to_input(res.polygons.window.T).T, res.polygons.euler)
     if csr is not None:
         indptr, neighbors = csr
@@ -192,6 +194,14 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
                      seconds=time.perf_counter() - start, lp_stats=LPStats(), frame=frame,
                      adjacency=adjacency, is_bounded=bounded, polygons=polygons,
                      input_slice=input_slice, input_network=input_network)
+
+
+def _frame_to_input_inplace(frame: Frame, points: np.ndarray) -> np.ndarray:
+    """``frame.to_input(points)``, overwriting ``points`` (no second copy of big arrays)."""
+    if not frame.is_identity:
+        points *= frame.scale
+        points += frame.center
+    return points
 
 
 class _FlippedNeurons(Sequence):
