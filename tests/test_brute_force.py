@@ -956,3 +956,27 @@ def test_deep_networks_match_brute_force(seed):
     strict=True, reason=DEEP_BUGS[s])] if s in DEEP_BUGS else []) for s in range(10, 120)])
 def test_deep_networks_match_brute_force_all(seed):
     _check_deep(seed)
+
+
+# Found by a fuzz of deep 2-D networks: neurons 11 and 12 (last hidden layer) are
+# identically zero on two regions; the 2-D engine marks them active and reports 20 regions
+# in R^2 where there are 18.
+ZERO_DEEP_NET_2 = (
+    [[[1.0, 2.0], [1.0, 0.0], [0.0, 2.0]], [[-1.0, 0.0, 0.0], [-1.0, 2.0, 1.0]],
+     [[1.0, 0.0], [2.0, 2.0], [0.0, 2.0], [0.0, 0.0]],
+     [[0.0, 1.0, -1.0, 2.0], [2.0, 0.0, 1.0, -1.0], [0.0, 2.0, 0.0, 1.0], [1.0, 2.0, 1.0, 1.0],
+      [2.0, 2.0, 0.0, 0.0]], [[-1.0, -1.0, 2.0, -1.0, 0.0]]],
+    [[1.0, 0.0, -1.0], [0.0, 1.0], [-1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 0.0, 0.0, 0.0], [0.0]],
+    [("prelu", [0.5, 2.0, 1.0]), ("leaky_relu", 0.1), "relu", ("leaky_relu", 0.1)])
+
+
+@pytest.mark.parametrize("method", [
+    pytest.param("plane", marks=pytest.mark.xfail(strict=True, reason=(
+        "BUG: the 2-D engine marks identically-zero neurons active and so reports 20 "
+        "regions (two with patterns that hold nowhere) where there are 18"))),
+    "layerwise", "brute"])
+def test_identically_zero_deep_neurons_change_the_count(method):
+    net = plr.from_arrays(*ZERO_DEEP_NET_2)
+    part = plr.partition(net, method=method)
+    assert len(part) == 18
+    check_interior_points(net, None, part)
