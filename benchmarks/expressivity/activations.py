@@ -81,24 +81,35 @@ def run(args):
         weights, biases = common.random_network(d, widths, rng, bias_scale=BIAS_SCALE)
         montufar = plr.montufar_bound(widths, d)
         serra = plr.serra_bound(widths, d)
-        for name in ACTIVATIONS:
-            net = plr.from_arrays(weights, biases, activation_specs(name, widths, rng))
-            for domain, where in ((plr.Box(-np.ones(d), np.ones(d)), "box"), (None, "R^d")):
-                start = time.perf_counter()
-                part = plr.partition(net, domain)
-                n, n_lin = len(part), part.n_linear_regions
-                what = f"{name} d={d} {L}x{w} seed {s} {where}"
-                assert 1 <= n_lin <= n <= montufar, (what, n_lin, n, montufar)
-                if name == "relu":
-                    common.check_bounds(n, widths, d, what=what)
-                if name == "identity":
-                    assert n == n_lin == 1, f"{what}: a stack of affine layers is one region"
-                rows.append(dict(activation=name, d=d, depth=L, width=w, n_neurons=L * w,
-                                 seed=s, domain=where, n_regions=n, n_linear_regions=n_lin,
-                                 montufar_bound=montufar,
-                                 serra_bound=serra if name == "relu" else None,
-                                 seconds=time.perf_counter() - start))
+        try:
+            rows += compare(d, w, L, s, weights, biases, rng, montufar, serra)
+        except plr.SolverError as err:        # keep the comparison paired: drop all
+            common.skip(f"d={d} {L}x{w} seed {s}", err)
         progress.step(f"d={d} {L}x{w} seed {s}")
+    return rows
+
+
+def compare(d, w, L, s, weights, biases, rng, montufar, serra):
+    """Rows of one setting: every activation on the same weights, box and R^d."""
+    widths = [w] * L
+    rows = []
+    for name in ACTIVATIONS:
+        net = plr.from_arrays(weights, biases, activation_specs(name, widths, rng))
+        for domain, where in ((plr.Box(-np.ones(d), np.ones(d)), "box"), (None, "R^d")):
+            start = time.perf_counter()
+            part = plr.partition(net, domain)
+            n, n_lin = len(part), part.n_linear_regions
+            what = f"{name} d={d} {L}x{w} seed {s} {where}"
+            assert 1 <= n_lin <= n <= montufar, (what, n_lin, n, montufar)
+            if name == "relu":
+                common.check_bounds(n, widths, d, what=what)
+            if name == "identity":
+                assert n == n_lin == 1, f"{what}: a stack of affine layers is one region"
+            rows.append(dict(activation=name, d=d, depth=L, width=w, n_neurons=L * w,
+                             seed=s, domain=where, n_regions=n, n_linear_regions=n_lin,
+                             montufar_bound=montufar,
+                             serra_bound=serra if name == "relu" else None,
+                             seconds=time.perf_counter() - start))
     return rows
 
 

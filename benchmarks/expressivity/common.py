@@ -463,6 +463,20 @@ def data_box(X, margin: float = 0.1):
     return plr.Box(lo - pad, hi + pad)
 
 
+# -- solver failures --------------------------------------------------------------------------
+SKIPPED: list[str] = []
+
+
+def skip(what: str, err: Exception) -> None:
+    """Record a setting left out because plregions raised ``plr.SolverError`` on it.
+
+    Such a network has no trustworthy count, so its rows are dropped (never written with
+    a guess); the settings are listed on stderr at the end of the run.
+    """
+    SKIPPED.append(f"{what}: {err}")
+    print(f"skipped {what}: {type(err).__name__}: {err}", file=sys.stderr)
+
+
 # -- CSV --------------------------------------------------------------------------------------
 def write_csv(path: Path, rows: list[dict], columns: Sequence[str]) -> Path:
     """Write ``rows`` (dicts keyed by ``columns``; None is written empty) as CSV."""
@@ -505,6 +519,9 @@ def finish(args, run, plot, columns: Sequence[str]) -> int:
         rows = run(args)
         write_csv(args.out, rows, columns)
         print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+        if SKIPPED:
+            print(f"{len(SKIPPED)} setting(s) skipped after a plr.SolverError:\n  "
+                  + "\n  ".join(SKIPPED), file=sys.stderr)
     table = read_csv(args.out)
     missing = [c for c in columns if c not in table]
     if missing:

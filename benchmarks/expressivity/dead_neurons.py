@@ -133,8 +133,13 @@ def run(args):
                 if epoch == 0 and lr != args.lrs[0]:
                     continue
                 start = time.perf_counter()
-                row = measure(weights, biases, X, box, widths,
-                              np.random.default_rng([args.seed, s, 2]))
+                try:
+                    row = measure(weights, biases, X, box, widths,
+                                  np.random.default_rng([args.seed, s, 2]))
+                except plr.SolverError as err:
+                    common.skip(f"seed {s} lr {lr} epoch {epoch}", err)
+                    progress.step("skipped")
+                    continue
                 row.update(condition="init" if epoch == 0 else "trained",
                            lr=0.0 if epoch == 0 else lr, seed=s, epochs=epoch, loss=loss,
                            accuracy=acc, seconds=time.perf_counter() - start)

@@ -22,9 +22,10 @@ Settings
 --------
 default (about 15 s on 2 cores): d = 2, width 8, depths 1 .. 6, bias scales 0, 0.1, 1,
     3 seeds, 10 lines per network.
---full (about 10 min): d = 2, width 16, depths 1 .. 6, bias scales 0, 0.1, 0.3, 1,
-    4 seeds, 20 lines. The same as ``--dim 2 --width 16 --depths 1 2 3 4 5 6
-    --bias-scales 0 0.1 0.3 1 --seeds 4 --lines 20``.
+--full (about 1 min): d = 2, width 16, depths 1 .. 8, bias scales 0, 0.1, 0.3, 1,
+    5 seeds, 30 lines. The same as ``--dim 2 --width 16 --depths 1 2 3 4 5 6 7 8
+    --bias-scales 0 0.1 0.3 1 --seeds 5 --lines 30``. Add ``--dim 3`` for the same sweep
+    in three dimensions (several minutes).
 
 Usage::
 
@@ -56,8 +57,8 @@ def parse(argv=None):
     parser.add_argument("--seeds", type=int, default=None)
     parser.add_argument("--lines", type=int, default=None, help="random lines per network")
     args = parser.parse_args(argv)
-    full = dict(dim=2, width=16, depths=[1, 2, 3, 4, 5, 6], bias_scales=[0.0, 0.1, 0.3, 1.0],
-                seeds=4, lines=20)
+    full = dict(dim=2, width=16, depths=[1, 2, 3, 4, 5, 6, 7, 8],
+                bias_scales=[0.0, 0.1, 0.3, 1.0], seeds=5, lines=30)
     small = dict(dim=2, width=8, depths=[1, 2, 3, 4, 5, 6], bias_scales=[0.0, 0.1, 1.0],
                  seeds=3, lines=10)
     for key, value in (full if args.full else small).items():
@@ -67,49 +68,60 @@ def parse(argv=None):
 
 
 def run(args):
-    d, w = args.dim, args.width
+    d = args.dim
     box = plr.Box(-np.ones(d), np.ones(d))
     volume = 2.0 ** d
     half = 1.0
     rows = []
-    total = len(args.bias_scales) * len(args.depths) * args.seeds * len(common.INITS)
+    total = len(args.bias_scales) * len(args.depths) * args.seeds
     progress = common.Progress(total, "initialization", quiet=args.quiet)
     for bias_scale in args.bias_scales:
         for L in args.depths:
-            widths = [w] * L
-            serra, serra_line = plr.serra_bound(widths, d), plr.serra_bound(widths, 1)
             for s in range(args.seeds):
-                counts = {}
-                for init in common.INITS:
-                    # the same draws for every scheme: only the per-layer scale differs
-                    rng = np.random.default_rng([args.seed, L, s])
-                    weights, biases = common.random_network(d, widths, rng, init=init,
-                                                            bias_scale=bias_scale)
-                    start = time.perf_counter()
-                    net = plr.from_arrays(weights, biases)
-                    n = plr.count_regions(net, box)
-                    common.check_bounds(n, widths, d, what=f"{init} L={L} seed {s}")
-                    line_rng = np.random.default_rng([args.seed, L, s, 1])
-                    pieces = []
-                    for _ in range(args.lines):
-                        a, b = common.random_segment(d, line_rng, half_length=half)
-                        k = common.count_on_segment(net, a, b)
-                        common.check_bounds(k, widths, 1, what="line")
-                        pieces.append(k)
-                    counts[init] = n
-                    rows.append(dict(
-                        init=init, bias_scale=bias_scale, d=d, depth=L, width=w,
-                        n_neurons=L * w, seed=s, n_regions_box=n, box_volume=volume,
-                        regions_per_volume=n / volume, n_lines=args.lines,
-                        line_length=2 * half,
-                        transitions_per_length=float(np.mean(pieces) - 1) / (2 * half),
-                        max_pieces_on_line=max(pieces), serra_bound=serra,
-                        serra_bound_line=serra_line, seconds=time.perf_counter() - start))
-                    progress.step(f"bias {bias_scale} L={L} {init}")
-                if bias_scale == 0:
-                    assert len(set(counts.values())) == 1, (
-                        f"zero biases: the schemes differ only by positive layer scales, "
-                        f"yet the counts differ: {counts}")
+                try:
+                    rows += compare_inits(args, bias_scale, L, s, box, volume, half)
+                except plr.SolverError as err:
+                    common.skip(f"bias {bias_scale} L={L} seed {s}", err)
+                progress.step(f"bias {bias_scale} L={L} seed {s}")
+    return rows
+
+
+def compare_inits(args, bias_scale, L, s, box, volume, half):
+    """Rows of one setting: the three schemes on the same underlying draws."""
+    d, w = args.dim, args.width
+    widths = [w] * L
+    serra, serra_line = plr.serra_bound(widths, d), plr.serra_bound(widths, 1)
+    rows = []
+    counts = {}
+    for init in common.INITS:
+        # the same draws for every scheme: only the per-layer scale differs
+        rng = np.random.default_rng([args.seed, L, s])
+        weights, biases = common.random_network(d, widths, rng, init=init,
+                                                bias_scale=bias_scale)
+        start = time.perf_counter()
+        net = plr.from_arrays(weights, biases)
+        n = plr.count_regions(net, box)
+        common.check_bounds(n, widths, d, what=f"{init} L={L} seed {s}")
+        line_rng = np.random.default_rng([args.seed, L, s, 1])
+        pieces = []
+        for _ in range(args.lines):
+            a, b = common.random_segment(d, line_rng, half_length=half)
+            k = common.count_on_segment(net, a, b)
+            common.check_bounds(k, widths, 1, what="line")
+            pieces.append(k)
+        counts[init] = n
+        rows.append(dict(
+            init=init, bias_scale=bias_scale, d=d, depth=L, width=w,
+            n_neurons=L * w, seed=s, n_regions_box=n, box_volume=volume,
+            regions_per_volume=n / volume, n_lines=args.lines,
+            line_length=2 * half,
+            transitions_per_length=float(np.mean(pieces) - 1) / (2 * half),
+            max_pieces_on_line=max(pieces), serra_bound=serra,
+            serra_bound_line=serra_line, seconds=time.perf_counter() - start))
+    if bias_scale == 0:
+        assert len(set(counts.values())) == 1, (
+            f"zero biases: the schemes differ only by positive layer scales, "
+            f"yet the counts differ: {counts}")
     return rows
 
 

@@ -104,7 +104,12 @@ def run(args):
                 X, y, widths, epochs=args.epochs, lr=LR, rng=rng, checkpoints=marks):
             start = time.perf_counter()
             net = plr.from_arrays(weights, biases)
-            part = plr.partition(net, box)
+            try:
+                part = plr.partition(net, box)
+            except plr.SolverError as err:
+                common.skip(f"seed {s} epoch {epoch}", err)
+                progress.step("skipped")
+                continue
             found = part.find(X)
             occupied, per_region = np.unique(found[found >= 0], return_counts=True)
             common.check_bounds(len(part), widths, 4, what=f"box epoch {epoch}")
