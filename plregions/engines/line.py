@@ -173,7 +173,8 @@ def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
         Pieces in increasing order of ``s``.
     """
     if net.n_in != 1:
-        raise ValueError(f"the 1-D engine needs a 1-input network, got {net.n_in} inputs")
+        raise InvalidNetworkError(
+            f"the 1-D engine needs a 1-input network, got {net.n_in} inputs")
     eps = tol.radius * scale
     reach = max(1.0, scale)
     lo = np.array([float(lower)])

@@ -8,9 +8,16 @@ crossing lines one after the other, cutting each current part they cross. A line
 polygon only when vertices lie farther than ``eps = Tolerance.radius * scale`` on both of
 its sides, so a line through a vertex, along an edge, or coinciding with an earlier line
 (of this layer or another) cuts nothing and puts the part on the side of its other
-vertices: coincident neurons are one line and flip together. The next layer's forms on a
-part are the parent's forms for a base pattern plus one rank-one update per crossing
-neuron that is active on the part.
+vertices: coincident neurons are one line and flip together. The next layer's forms are
+computed once per cell for a base pattern (one dot product per unit and coefficient);
+the parts of a cell are then visited along a Morton curve of their centres, and each
+part's forms are its previous sibling's plus one rank-one update per crossing neuron
+whose bit differs (usually one or two).
+
+In all of R^2 the same search runs in a square window that is grown until it provably
+holds every vertex of the partition and meets every region
+(:func:`enumerate_plane`); the regions touching its boundary are then exactly the
+unbounded ones.
 
 Every cut creates a *chord* shared by the two parts; both sides keep the chord's label on
 their edges. At the end, two regions are adjacent iff their edges on one chord overlap
@@ -27,6 +34,7 @@ import numpy as np
 
 from plregions.engines import clipping
 from plregions.engines.halfspaces import iter_region_rows
+from plregions.errors import InvalidNetworkError
 from plregions.geometry.tolerance import Tolerance
 from plregions.network import Network
 
@@ -171,7 +179,8 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
     PlaneResult
     """
     if net.n_in != 2:
-        raise ValueError(f"the 2-D engine needs a 2-input network, got {net.n_in} inputs")
+        raise InvalidNetworkError(
+            f"the 2-D engine needs a 2-input network, got {net.n_in} inputs")
     polygon = np.ascontiguousarray(polygon, dtype=float)
     k0 = polygon.shape[0]
     n_bytes = (net.n_neurons + 7) // 8

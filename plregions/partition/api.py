@@ -260,6 +260,9 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
         Box or all of R^2 for a 2-input network, and Plane slices), the 1-D engine
         (``"line"``) for 1-D ones, and ``"layerwise"`` (layer-by-layer splitting with
         LPs) otherwise; ``"brute"`` tries every pattern (tiny networks, for testing).
+        Should the 2-D engine's Euler check ever fail (a numerically degenerate input),
+        ``"auto"`` falls back to ``"layerwise"``: :attr:`Partition.method` tells which
+        engine ran.
     backend : {"daqp", "highs", "cvxpy"}
         LP solver. Every backend gives the same partition.
     tolerance : Tolerance, optional
