@@ -165,6 +165,33 @@ def _fallback_chain(backend: str) -> tuple[str, ...]:
 _EMPTY_EQ = np.zeros((0, 0))
 
 
+SOLVER_RESOLUTION = 1e-7  # HiGHS's default primal feasibility tolerance
+
+
+def _polish_vertex(A, b, x, t, max_radius):
+    """Re-solve the Chebyshev LP's optimal vertex exactly from its active rows.
+
+    A solver's optimum may violate constraints by up to its feasibility tolerance; the
+    vertex it stands for is the solution of its ``d + 1`` tightest rows
+    ``A_i x + r = b_i``, which least squares recovers to rounding error.
+    Returns the polished centre and its certified radius.
+    """
+    k, d = A.shape
+    if k < d + 1:
+        return x, -np.inf
+    slack = b - A @ x - t
+    tight = np.argsort(slack)[: d + 1]
+    G = np.hstack([A[tight], np.ones((d + 1, 1))])
+    try:
+        z = np.linalg.solve(G, b[tight])
+    except np.linalg.LinAlgError:
+        z = np.linalg.lstsq(G, b[tight], rcond=None)[0]
+    center = z[:d]
+    if not np.all(np.isfinite(center)):
+        return x, -np.inf
+    return center, min(float(np.min(b - A @ center)), max_radius)
+
+
 def certified_ball(A: np.ndarray, b: np.ndarray, min_radius: float, max_radius: float,
                    backend: str = "daqp", stats: LPStats | None = None):
     """The largest ball in ``{x : A x <= b}`` (unit-normal rows), certified.
@@ -190,6 +217,7 @@ def certified_ball(A: np.ndarray, b: np.ndarray, min_radius: float, max_radius: 
     G[:, :d] = A
     G[:, d] = 1.0
     E = _EMPTY_EQ.reshape(0, d + 1)
+    last_t = np.inf
     for name in _fallback_chain(backend):
         answer = solve_max_t(G, b, E, E[:, 0], -max_radius, max_radius, name, stats)
         if answer is None:
@@ -202,8 +230,16 @@ def certified_ball(A: np.ndarray, b: np.ndarray, min_radius: float, max_radius: 
         radius = min(float(np.min(b - A @ x)) if k else max_radius, max_radius)
         if radius > min_radius:
             return x, radius
+        x, radius = _polish_vertex(A, b, x, t, max_radius)
+        if radius > min_radius:
+            return x, radius
         if stats is not None:
             stats.fallbacks += 1
+        last_t = t
+    if last_t <= SOLVER_RESOLUTION:
+        # Every solver claims a ball only within its own feasibility tolerance and none
+        # can be certified: the region, if any, is thinner than LP solvers resolve.
+        return None
     raise SolverError(
         "no LP backend could decide whether a region exists (largest inscribed ball "
         f"near the tolerance {min_radius:.3g}); try a larger Tolerance(radius=...) or "
