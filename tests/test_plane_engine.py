@@ -73,7 +73,7 @@ def _mlp(rng, widths, integer=False):
 def random_case(seed: int):
     """A seeded 2-input network and a domain; the kind cycles through degeneracies."""
     rng = np.random.default_rng(seed)
-    kind = seed % 8
+    kind = seed % 9
     box = plr.Box([-1.0, -1.0], [1.0, 1.0])
     activations = None
     if kind == 0:      # generic
@@ -108,6 +108,9 @@ def random_case(seed: int):
     elif kind == 6:    # three hidden layers, off-centre and non-square box
         weights, biases = _mlp(rng, [2, 4, 3, 3, 2])
         box = plr.Box([0.5, -3.0], [2.5, -2.0])
+    elif kind == 8:    # no biases: every line through the origin, dead cones
+        weights, biases = _mlp(rng, [2, 6, 5, 4, 1])
+        biases = [np.zeros_like(b) for b in biases]
     else:              # a second-layer neuron through a first-layer vertex
         weights, biases = _mlp(rng, [2, 4, 3, 1])
         weights[0][:2] = [[1.0, 0.0], [0.0, 1.0]]
@@ -356,3 +359,22 @@ def test_deep_wide_network_is_consistent():
     assert np.isclose(part.polygons.areas().sum(), 16.0)
     assert len({r.tobytes() for r in part.patterns}) == len(part)
     assert np.array_equal(net.activation_patterns(part.interior_points), part.activation_patterns)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_positive_layer_scales_change_nothing(seed):
+    """Without biases a ReLU network is positively homogeneous: scaling each layer by a
+    positive factor (or each neuron, with the next layer divided) keeps the partition.
+    All lines pass through the origin and whole cones are dead: a hard degenerate case."""
+    rng = np.random.default_rng(seed)
+    sizes = [2, 8, 8, 8, 1]
+    weights = [rng.normal(size=(b, a)) for a, b in zip(sizes[:-1], sizes[1:])]
+    biases = [np.zeros(b) for b in sizes[1:]]
+    box = plr.Box([-1, -1], [1, 1])
+    reference = plr.partition(plr.from_arrays(weights, biases), box)
+    for factors in ([0.3, 2.0, 7.0, 1.0], [1.7, 0.05, 1.3, 4.0]):
+        scaled = [f * w for f, w in zip(factors, weights)]
+        part = plr.partition(plr.from_arrays(scaled, biases), box)
+        assert_same_partition(part, reference)
+    assert_same_partition(reference, plr.partition(plr.from_arrays(weights, biases), box,
+                                                   method="layerwise"))

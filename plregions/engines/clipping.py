@@ -122,37 +122,54 @@ def _grow_b2(a, need, keep):
 # --- one cell, one layer ---------------------------------------------------------------------
 
 @njit(cache=True)
-def _exact_magnitudes(level, i, forms, bits, unit_off, wt, wt_off, bias, slope, is_neuron):
-    """The sizes of the terms summed to make unit ``i``'s form at ``level >= 1``."""
+def _exact_form(level, i, forms, bits, unit_off, w_rows, wt_off, bias, slope, is_neuron):
+    """Unit ``i``'s form at ``level >= 1`` summed afresh from the parent's forms, and the
+    sizes of the terms summed to make it: ``(a, b, c, grad_mag, const_mag)``.
+
+    The forms of a part are updated incrementally from its siblings', which leaves
+    rounding residues where the true form cancels; a form that may be constant is
+    therefore recomputed here, in the order the other engines use, before it is judged.
+    """
     u0 = unit_off[level - 1]
     n = unit_off[level] - u0
-    m = unit_off[level + 1] - unit_off[level]
-    off = wt_off[level]
+    off = wt_off[level] + i * n
+    a = 0.0
+    b = 0.0
+    c = bias[unit_off[level] + i]
     g = 0.0
-    h = abs(bias[unit_off[level] + i])
+    h = abs(c)
     for u in range(n):
         if is_neuron[u0 + u] == 0 or bits[level - 1, u] == 1:
             s = 1.0
         else:
-            s = abs(slope[u0 + u])
-        aw = abs(wt[off + u * m + i]) * s
-        g += aw * math.sqrt(forms[level - 1, 0, u] ** 2 + forms[level - 1, 1, u] ** 2)
-        h += aw * abs(forms[level - 1, 2, u])
-    return g, h
+            s = slope[u0 + u]
+        if s == 0.0:
+            continue
+        w = w_rows[off + u]
+        f0 = s * forms[level - 1, 0, u]
+        f1 = s * forms[level - 1, 1, u]
+        f2 = s * forms[level - 1, 2, u]
+        a += w * f0
+        b += w * f1
+        c += w * f2
+        g += abs(w) * math.sqrt(f0 * f0 + f1 * f1)
+        h += abs(w) * abs(f2)
+    return a, b, c, g, h
 
 
 @njit(cache=True)
 def _classify_layer(level, px, py, p0, pn, disc_x, disc_y, disc_r, forms, bits, base_bits,
-                    cross, lines, grad_max, mag0, unit_off, wt, wt_off, w_l1, bias, slope,
+                    cross, lines, grad_max, mag0, unit_off, w_rows, wt_off, w_l1, bias, slope,
                     is_neuron, eps, parallel):
     """Sort the layer's neurons into constant, one-sided and crossing for one cell.
 
     Sets ``base_bits`` (crossing neurons get 0) and lists the crossing neurons in
     ``cross`` with their unit normal and offset in ``lines``. Returns their number.
     A form is a hyperplane iff its gradient's norm exceeds ``parallel`` times the size of
-    the terms summed to make it; that size is bounded first by ``w_l1 * grad_max`` and
-    computed exactly only when the bound does not decide. A disc holding the cell
-    ``(disc_x, disc_y, disc_r)`` decides most one-sided lines without visiting vertices.
+    the terms summed to make it; that size is bounded first by ``w_l1 * grad_max``, and
+    when the bound does not decide the form is recomputed exactly (:func:`_exact_form`).
+    A disc holding the cell ``(disc_x, disc_y, disc_r)`` decides most one-sided lines
+    without visiting vertices.
     """
     u0 = unit_off[level]
     n = unit_off[level + 1] - u0
@@ -173,8 +190,12 @@ def _classify_layer(level, px, py, p0, pn, disc_x, disc_y, disc_r, forms, bits, 
             cm = np.inf
         if not norm2 > (parallel * gm) ** 2:
             if level > 0:
-                gm, cm = _exact_magnitudes(level, u, forms, bits, unit_off, wt, wt_off, bias,
-                                           slope, is_neuron)
+                a, b, c, gm, cm = _exact_form(level, u, forms, bits, unit_off, w_rows,
+                                              wt_off, bias, slope, is_neuron)
+                forms[level, 0, u] = a
+                forms[level, 1, u] = b
+                forms[level, 2, u] = c
+                norm2 = a * a + b * b
             if not norm2 > (parallel * gm) ** 2:
                 # Identically constant on the cell: active iff the constant is > 0.
                 if c > parallel * cm:
@@ -703,8 +724,8 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
             p0 = pst[g]
             pn = pln[g]
             nc = _classify_layer(level, vx, vy, p0, pn, pcx[g], pcy[g], prr[g], forms, bits,
-                                 base_bits, cross, lines, grad_max, mag0, unit_off, wt, wt_off,
-                                 w_l1, bias, slope, is_neuron, eps, parallel)
+                                 base_bits, cross, lines, grad_max, mag0, unit_off, w_rows,
+                                 wt_off, w_l1, bias, slope, is_neuron, eps, parallel)
             n_cross[level] = nc
             u0 = unit_off[level]
             for q in range(nb):
