@@ -887,7 +887,7 @@ def test_unbounded_polytopes_against_lp_oracle(seed):
 
 # Found by a fuzz of deep 2-D networks (minimised): on the region around (0.42, -0.83)
 # both units of layer 3 are inactive, so the last neuron (-h_a + h_b) is identically zero
-# there and must be inactive; the 2-D engine reports it active.
+# there and must be inactive (the 2-D engine reported it active before 01ba829).
 ZERO_DEEP_NET = (
     [[[0.0, 1.0], [1.0, 0.0], [0.0, 2.0]], [[2.0, 1.0, 0.0], [0.0, 0.0, -1.0], [-1.0, 0.0, 0.0]],
      [[0.0, 2.0, 2.0], [2.0, 0.0, 0.0]], [[-1.0, 1.0]], [[1.0]]],
@@ -895,12 +895,7 @@ ZERO_DEEP_NET = (
     [("leaky_relu", 0.1), "relu", "relu", "relu"])
 
 
-@pytest.mark.parametrize("method", [
-    pytest.param("plane", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: the 2-D engine marks a neuron whose pre-activation is identically zero on a "
-        "region (all its inputs are inactive ReLUs) as active: pattern 010111001 instead of "
-        "010111000 at (0.4167, -0.8333)"))),
-    "layerwise", "brute"])
+@pytest.mark.parametrize("method", ["plane", "layerwise", "brute"])
 def test_identically_zero_deep_neuron_in_2d(method):
     net = plr.from_arrays(*ZERO_DEEP_NET)
     domain = plr.Box([-2.0, -2.0], [2.0, 2.0])
@@ -959,8 +954,8 @@ def test_deep_networks_match_brute_force_all(seed):
 
 
 # Found by a fuzz of deep 2-D networks: neurons 11 and 12 (last hidden layer) are
-# identically zero on two regions; the 2-D engine marks them active and reports 20 regions
-# in R^2 where there are 18.
+# identically zero on two regions (the 2-D engine marked them active and reported 20
+# regions in R^2 where there are 18 before 01ba829).
 ZERO_DEEP_NET_2 = (
     [[[1.0, 2.0], [1.0, 0.0], [0.0, 2.0]], [[-1.0, 0.0, 0.0], [-1.0, 2.0, 1.0]],
      [[1.0, 0.0], [2.0, 2.0], [0.0, 2.0], [0.0, 0.0]],
@@ -970,11 +965,7 @@ ZERO_DEEP_NET_2 = (
     [("prelu", [0.5, 2.0, 1.0]), ("leaky_relu", 0.1), "relu", ("leaky_relu", 0.1)])
 
 
-@pytest.mark.parametrize("method", [
-    pytest.param("plane", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: the 2-D engine marks identically-zero neurons active and so reports 20 "
-        "regions (two with patterns that hold nowhere) where there are 18"))),
-    "layerwise", "brute"])
+@pytest.mark.parametrize("method", ["plane", "layerwise", "brute"])
 def test_identically_zero_deep_neurons_change_the_count(method):
     net = plr.from_arrays(*ZERO_DEEP_NET_2)
     part = plr.partition(net, method=method)
