@@ -22,6 +22,7 @@ import sys
 import time
 
 import plregions as plr
+from plregions.plotting.cli_commands import add_plot_parser, add_slice_parser
 
 __all__ = ["main"]
 
@@ -85,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="count activation regions only, streaming them (memory-light; "
                             "no linear or bounded regions)")
     count.set_defaults(run=_count, subparser=count)
-    for p in (parser, analyze, count):
+    plot = add_plot_parser(commands, load_network=plr.load_network)
+    slice_ = add_slice_parser(commands, load_network=plr.load_network)
+    for p in (parser, analyze, count, plot, slice_):
         # Bounds such as -1e-9 or -inf are numbers, not options.
         p._negative_number_matcher = _NEGATIVE_NUMBER
     return parser
