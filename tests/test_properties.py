@@ -642,14 +642,7 @@ def test_large_output_offset_keeps_linear_regions(offset):
     assert (len(box), box.n_linear_regions) == (2, 2)
 
 
-ROUNDING_BUG = ("BUG: find() and region_at() take the pattern from a float forward pass, so "
-                "a pre-activation that is identically 0 on the region but evaluates to "
-                "rounding noise > 0 (3 relu(x) - relu(x) - 2 relu(x) = 2.8e-17 at x = 0.1) "
-                "gives a pattern that is no region: find returns -1 and region_at returns a "
-                "non-region pattern")
 
-
-@pytest.mark.xfail(strict=True, reason=ROUNDING_BUG)
 def test_find_ignores_rounding_noise_of_an_identically_zero_neuron():
     net = plr.from_arrays([[[1.0], [1.0], [1.0]], [[3.0, -1.0, -2.0]], [[1.0]]],
                           [[0.0, 0.0, 0.0], [0.0], [0.0]])

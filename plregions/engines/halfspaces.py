@@ -11,7 +11,8 @@ from plregions.geometry.hyperplanes import classify_forms
 from plregions.geometry.tolerance import Tolerance
 from plregions.network import Network
 
-__all__ = ["RegionRows", "region_rows", "iter_region_rows", "neighbor_pattern"]
+__all__ = ["RegionRows", "region_rows", "iter_region_rows", "neighbor_pattern",
+           "point_pattern"]
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,39 @@ def iter_region_rows(net: Network, patterns: np.ndarray, A0: np.ndarray, b0: np.
             yield RegionRows(np.vstack([A0, rows_A[i, sel]]), np.concatenate([b0, rows_b[i, sel]]),
                              np.concatenate([domain_labels, ids[sel]]).astype(np.int64),
                              ids[zero[i]].astype(np.int64))
+
+
+def point_pattern(net: Network, x: np.ndarray, tol: Tolerance):
+    """The activation pattern of one point, with identically-constant neurons exact.
+
+    The forward pass is done on the local affine forms, so a neuron whose pre-activation
+    is identically zero on the point's region is inactive even where rounding makes its
+    value a tiny non-zero number.
+
+    Returns
+    -------
+    pattern : ndarray of bool, shape (n_neurons,)
+    on_boundary : bool
+        Some neuron with a non-constant form is exactly 0 at ``x``.
+    """
+    d = net.n_in
+    M, c = np.eye(d), np.zeros(d)
+    bits, on_boundary = [], False
+    for layer in net.hidden:
+        W, cz, gmag, cmag = layer_forms(layer, M, c)
+        keep = layer.is_neuron
+        is_plane, positive, _, _ = classify_forms(W[keep], cz[keep], gmag[keep], cmag[keep],
+                                                  tol.parallel)
+        z = W[keep] @ x + cz[keep]
+        active = np.where(is_plane, z > 0, positive)
+        on_boundary |= bool(np.any(is_plane & (z == 0)))
+        bits.append(active)
+        slope = layer.negative_slope.copy()
+        units = np.flatnonzero(keep)
+        slope[units] = np.where(active, 1.0, layer.negative_slope[units])
+        M, c = slope[:, None] * W, slope * cz
+    pattern = np.concatenate(bits) if bits else np.zeros(0, dtype=bool)
+    return pattern, on_boundary
 
 
 def neighbor_pattern(net: Network, pattern: np.ndarray, normal: np.ndarray,

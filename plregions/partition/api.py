@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from plregions.engines.brute import iter_regions_brute
+from plregions.engines.halfspaces import point_pattern
 from plregions.engines.layerwise import iter_regions_layerwise
 from plregions.errors import InvalidArgumentError, InvalidDomainError, InvalidNetworkError
 from plregions.geometry.domains import Box, Polytope
@@ -389,7 +390,7 @@ def region_at(net: Network, x, domain=None, *, tolerance: Tolerance | None = Non
     frame = Frame.of_domain(domain, x0, scale)
     if A0.shape[0] and np.any(A0 @ x[0] >= b0):
         raise InvalidDomainError(f"point {x[0].tolist()} is not inside the domain's interior")
-    pattern = net.activation_patterns(x)[0]
+    pattern, _ = point_pattern(net, x[0], tolerance)
     stats = LPStats()
     packed = np.packbits(pattern)[None, :].reshape(1, (net.n_neurons + 7) // 8)
     part = Partition(net, domain, packed, x.copy(), np.zeros(1), halfspaces=(A0, b0),

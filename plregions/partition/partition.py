@@ -7,7 +7,8 @@ from functools import cached_property
 
 import numpy as np
 
-from plregions.engines.halfspaces import RegionRows, iter_region_rows, region_rows
+from plregions.engines.halfspaces import (RegionRows, iter_region_rows, point_pattern,
+                                          region_rows)
 from plregions.errors import InvalidArgumentError
 from plregions.geometry.hyperplanes import group_hyperplanes
 from plregions.geometry.lp import LPStats, recession_cone_is_zero
@@ -320,6 +321,15 @@ class Partition:
             rows = self.region_rows(int(out[p]))
             if np.any(rows.A[rows.labels >= 0] @ X[p] >= rows.b[rows.labels >= 0]):
                 out[p] = -1
+        # A pattern found nowhere may come from rounding noise on a neuron that is
+        # identically zero on the point's region: redo those points on exact forms.
+        inside = np.ones(X.shape[0], dtype=bool)
+        if self._A0.shape[0]:
+            inside = ~np.any(X @ self._A0.T >= self._b0, axis=1)
+        for p in np.flatnonzero((out < 0) & inside & ~touching):
+            pattern, on_boundary = point_pattern(self.network, X[p], self.tolerance)
+            if not on_boundary:
+                out[p] = self.index_of(pattern)
         return out
 
     def region_rows(self, index: int) -> RegionRows:
