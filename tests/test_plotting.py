@@ -127,6 +127,14 @@ def test_points_and_plane_slices(net2):
     assert np.allclose(by_gid(ax, "points").get_offsets(), plane.anchors)
     assert ax.get_xlabel() == "s" and ax.get_ylabel() == "t"
     assert len(by_gid(ax, "regions").get_paths()) == len(part)
+    # Points of class k take the colour of the cells of class k.
+    ax = plr.plot_partition(part, color_by="class", points=plane.project(X), labels=[1, 1, 0],
+                            ax=axes())
+    cells = by_gid(ax, "regions")
+    dots = by_gid(ax, "points")
+    colour_of = {int(k): tuple(cells.to_rgba(k)) for k in (0, 1)}
+    assert [tuple(c) for c in dots.to_rgba(dots.get_array())] == [colour_of[1], colour_of[1],
+                                                                   colour_of[0]]
 
 
 def test_unbounded_regions_are_cut_at_the_window(net2):

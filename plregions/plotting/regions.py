@@ -48,6 +48,18 @@ def _region_colors(labels: np.ndarray, cmap):
     return cmap((order[labels] % 20 + 0.5) / 20)
 
 
+def _class_colors(n_classes: int, labels, cmap):
+    """A discrete colour map and norm giving class ``k`` the ``k``-th colour."""
+    import matplotlib
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    if labels is not None and np.size(labels):
+        n_classes = max(n_classes, int(np.max(labels)) + 1)
+    base = matplotlib.colormaps[cmap or ("tab10" if n_classes <= 10 else "tab20")]
+    listed = ListedColormap(base(np.arange(n_classes) % base.N))
+    return listed, BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes)
+
+
 def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, cmap=None,
                    boundaries: bool = True, edgecolor="black", linewidth: float = 0.4,
                    points=None, labels=None, decision_boundary: bool = False, window=None,
@@ -72,7 +84,9 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
         Draw the region boundaries.
     points : array_like of shape (n, 2), optional
         Data points in the partition's coordinates (for a plane slice,
-        ``plane.project(X)``), drawn on top; ``labels`` colour them.
+        ``plane.project(X)``), drawn on top.
+    labels : array_like of int, shape (n,), optional
+        Class labels of the points: label ``k`` gets the colour of class ``k``.
     decision_boundary : bool
         Draw where the predicted class changes (exact segments).
     window : ((x_lo, x_hi), (y_lo, y_hi)), optional
@@ -132,23 +146,16 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
                             alpha=alpha)
         mesh.set_gid("regions")
     else:
-        import matplotlib
-
         A, c = part.output_maps
-        n_classes = max(2, A.shape[1])
         cells, classes = [], []
         for i in keep:
             for k, cell in class_cells(polys[i], A[i], c[i]):
                 cells.append(cell)
                 classes.append(k)
-        from matplotlib.colors import BoundaryNorm, ListedColormap
-
-        base = matplotlib.colormaps[cmap or "tab10"]
-        listed = ListedColormap(base(np.arange(n_classes) % base.N))
+        class_cmap, class_norm = _class_colors(max(2, A.shape[1]), labels, cmap)
         # The class of every cell is the collection's data array (get_array()).
-        faces = PolyCollection(cells, array=np.array(classes, dtype=float), cmap=listed,
-                               norm=BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes),
-                               edgecolors="none", alpha=alpha)
+        faces = PolyCollection(cells, array=np.array(classes, dtype=float), cmap=class_cmap,
+                               norm=class_norm, edgecolors="none", alpha=alpha)
         faces.set_gid("regions")
         ax.add_collection(faces)
     if boundaries and color_by in ("output", "class"):
@@ -165,9 +172,17 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
         ax.add_collection(lines)
     if points is not None:
         points = np.asarray(points, dtype=float).reshape(-1, 2)
-        scatter = ax.scatter(points[:, 0], points[:, 1], c=labels if labels is not None
-                             else "white", edgecolors="black", s=18, zorder=3,
-                             cmap="tab10" if labels is not None else None)
+        if labels is None:
+            scatter = ax.scatter(points[:, 0], points[:, 1], c="white", edgecolors="black",
+                                 s=18, zorder=3)
+        else:
+            # Label k gets the colour of class k (as the cells of color_by="class").
+            labels = np.asarray(labels, dtype=int).reshape(-1)
+            n_out = part.network.n_out
+            label_cmap, label_norm = _class_colors(max(2, n_out), labels,
+                                                   cmap if color_by == "class" else None)
+            scatter = ax.scatter(points[:, 0], points[:, 1], c=labels, cmap=label_cmap,
+                                 norm=label_norm, edgecolors="black", s=18, zorder=3)
         scatter.set_gid("points")
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
