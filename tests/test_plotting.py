@@ -331,3 +331,20 @@ def test_cli_domain_errors(model4):
         cli(["slice", path, "--plane", *["0"] * 4, *["1"] * 4, *["2"] * 4])
     with pytest.raises(plr.InvalidDomainError, match="plot draws 2-D domains"):
         cli(["plot", path, "--box", "0", "1", "-o", "unused.png"])
+
+
+def test_surface_of_many_ragged_polygons_draws_cleanly():
+    # Polygons with different vertex counts; limits come from the data, not from the
+    # padding matplotlib adds to ragged faces (warnings are errors here).
+    rng = np.random.default_rng(7)
+    sizes = [2, 24, 24, 1]
+    net = plr.from_arrays([rng.normal(0, np.sqrt(2 / a), size=(b, a))
+                           for a, b in zip(sizes[:-1], sizes[1:])],
+                          [rng.normal(0, 0.5, size=b) for b in sizes[1:]])
+    part = plr.partition(net, plr.Box([-2, -2], [2, 2]))
+    ax = plr.plot_surface(part, ax=axes("3d"), linewidth=0.05)
+    ax.figure.canvas.draw()
+    values = net(part.polygons.vertices)[:, 0]
+    zlo, zhi = ax.get_zlim()
+    assert np.isfinite([zlo, zhi]).all() and zlo <= values.min() and zhi >= values.max()
+    assert ax.get_xlim() == (-2.0, 2.0)

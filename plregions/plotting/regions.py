@@ -292,7 +292,8 @@ def plot_surface(part, *, output: int = 0, ax=None, cmap="viridis", edgecolor="b
     surface = Poly3DCollection(faces, array=heights, cmap=cm, edgecolors=edgecolor,
                                linewidths=linewidth)
     surface.set_gid("surface")
-    ax.add_collection3d(surface)
+    # Limits are set below (autolim would read the padding of ragged faces).
+    ax.add_collection3d(surface, autolim=False)
     z = np.concatenate([f[:, 2] for f in faces]) if faces else np.zeros(1)
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
