@@ -18,9 +18,9 @@ for LeakyReLU), and linear regions never to exceed activation regions.
 Settings
 --------
 default (about 10 s on 2 cores): d = 2, width 4, depths 1 .. 5, 4 seeds.
---full (about 5 min): d = 2, width 4, depths 1 .. 8, 10 seeds. The same as
+--full (about 30 s): d = 2, width 4, depths 1 .. 8, 10 seeds. The same as
     ``--dims 2 --widths 4 --depths 1 2 3 4 5 6 7 8 --seeds 10``. Three inputs are much
-    dearer (``--dims 3 --depths 1 2 3 4 --seeds 5``: about 10 min); the figure shows the
+    dearer (``--dims 3 --depths 1 2 3 4 --seeds 5``: several minutes); the figure shows the
     first dimension and width of the CSV.
 
 Usage::

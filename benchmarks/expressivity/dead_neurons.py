@@ -21,7 +21,7 @@ Settings
 --------
 default (about 15 s on 2 cores): widths 8 8, learning rates 0.03, 0.3, 3, 10, 100 epochs
     (batches of 16), 2 seeds.
---full (about 15 min): widths 16 16, learning rates 0.01 .. 10 (7 values), 200 epochs,
+--full (about 12 min): widths 16 16, learning rates 0.01 .. 10 (7 values), 200 epochs,
     5 seeds. The same as ``--widths 16 16 --lrs 0.01 0.03 0.1 0.3 1 3 10 --epochs 200
     --seeds 5``.
 

@@ -18,7 +18,7 @@ Settings
 --------
 default (about 15 s on 2 cores): N = 12, d = 1, 2, 3, depths 1, 2, 3, 4, 6, 3 seeds,
     sawtooth depths 1 .. 8.
---full (about 10 min): N = 24, d = 1, 2, 3, 4, depths 1, 2, 3, 4, 6, 5 seeds, sawtooth
+--full (about 4 min): N = 24, d = 1, 2, 3, 4, depths 1, 2, 3, 4, 6, 5 seeds, sawtooth
     depths 1 .. 12. The same as
     ``--neurons 24 --dims 1 2 3 4 --depths 1 2 3 4 6 --seeds 5 --sawtooth 12``.
 

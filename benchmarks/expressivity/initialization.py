@@ -22,7 +22,7 @@ Settings
 --------
 default (about 15 s on 2 cores): d = 2, width 8, depths 1 .. 6, bias scales 0, 0.1, 1,
     3 seeds, 10 lines per network.
---full (about 1 min): d = 2, width 16, depths 1 .. 8, bias scales 0, 0.1, 0.3, 1,
+--full (about 30 s): d = 2, width 16, depths 1 .. 8, bias scales 0, 0.1, 0.3, 1,
     5 seeds, 30 lines. The same as ``--dim 2 --width 16 --depths 1 2 3 4 5 6 7 8
     --bias-scales 0 0.1 0.3 1 --seeds 5 --lines 30``. Add ``--dim 3`` for the same sweep
     in three dimensions (several minutes).

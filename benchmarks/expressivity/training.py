@@ -18,7 +18,7 @@ Settings
 --------
 default (about 15 s on 2 cores): widths 8 8, checkpoints at epochs 0, 1, 2, 5, 10, 20,
     50, 100, 200, 400, 1 seed, 20 lines.
---full (about 10 min): widths 16 16, checkpoints up to epoch 2000, 3 seeds, 50 lines.
+--full (about 7 min): widths 16 16, checkpoints up to epoch 2000, 3 seeds, 50 lines.
     The same as ``--widths 16 16 --epochs 2000 --seeds 3 --lines 50``.
 
 Usage::
