@@ -278,8 +278,11 @@ def results(name):
     """The CSV of one script as a dict of columns (running the script if needed)."""
     path = RESULTS / f"{name}.csv"
     if not path.exists():
-        subprocess.run([sys.executable, str(SCRIPTS / f"{name}.py"), "--out", str(path),
-                        "--quiet"], check=True)
+        run = subprocess.run([sys.executable, str(SCRIPTS / f"{name}.py"), "--out", str(path),
+                              "--quiet"], capture_output=True, text=True)
+        if run.returncode:
+            raise RuntimeError(f"{name}.py failed:\\n{run.stderr}")
+        print(f"ran {name}.py in its small setting: {path.name}")
     return importlib.import_module(name), common.read_csv(path)'''),
     ("md", """\
 ## Depth against width at a fixed neuron budget

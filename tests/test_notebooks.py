@@ -172,10 +172,10 @@ def test_real_data_notebook():
     execute(NOTEBOOKS / "03_real_data.ipynb")
 
 
-@pytest.mark.slow
 @JUPYTER_PATHS
 def test_expressivity_notebook(results_dir, monkeypatch):
-    # reads the CSVs the script tests wrote; runs the scripts itself for any missing one
+    # Reads the CSVs the script tests above wrote (about 10 s); alone, it runs the five
+    # scripts itself first (under a minute).
     monkeypatch.setenv("PLREGIONS_RESULTS", str(results_dir))
     nb = execute(NOTEBOOKS / "02_expressivity.ipynb", timeout=900)
     images = [out for cell in nb.cells for out in cell.get("outputs", [])
