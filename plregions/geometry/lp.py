@@ -165,6 +165,14 @@ def _fallback_chain(backend: str) -> tuple[str, ...]:
 _EMPTY_EQ = np.zeros((0, 0))
 
 
+def certified_radius(A: np.ndarray, b: np.ndarray, x: np.ndarray, cap: float) -> float:
+    """Radius of the ball around ``x`` inside ``{y : A y <= b}`` (unit rows), capped.
+
+    Computed from the constraints themselves, never taken from a solver.
+    """
+    return min(float(np.min(b - A @ x)), cap) if b.size else cap
+
+
 SOLVER_RESOLUTION = 1e-7  # HiGHS's default primal feasibility tolerance
 
 
@@ -189,7 +197,7 @@ def _polish_vertex(A, b, x, t, max_radius):
     center = z[:d]
     if not np.all(np.isfinite(center)):
         return x, -np.inf
-    return center, min(float(np.min(b - A @ center)), max_radius)
+    return center, certified_radius(A, b, center, max_radius)
 
 
 def certified_ball(A: np.ndarray, b: np.ndarray, min_radius: float, max_radius: float,
@@ -227,7 +235,7 @@ def certified_ball(A: np.ndarray, b: np.ndarray, min_radius: float, max_radius: 
         x, t = answer
         if x is None or t <= min_radius:
             return None
-        radius = min(float(np.min(b - A @ x)) if k else max_radius, max_radius)
+        radius = certified_radius(A, b, x, max_radius)
         if radius > min_radius:
             return x, radius
         x, radius = _polish_vertex(A, b, x, t, max_radius)
@@ -281,7 +289,7 @@ def facet_margin(A: np.ndarray, b: np.ndarray, row: int, group: np.ndarray,
         if x is None or t <= min_margin:
             return None
         x = x - (A[row] @ x - b[row]) * A[row]  # back onto the hyperplane exactly
-        margin = min(float(np.min(h - G[:, :d] @ x)) if h.size else max_margin, max_margin)
+        margin = certified_radius(G[:, :d], h, x, max_margin)
         if margin > min_margin:
             return x
         if stats is not None:
@@ -398,7 +406,7 @@ class BallWorkspace:
                         return None
                     flag = 0
                 center = x[:d]
-                radius = min(float(np.min(h[:k] - G[:k, :d] @ center)), self.max_radius)
+                radius = certified_radius(G[:k, :d], h[:k], center, self.max_radius)
                 if radius > self.min_radius:
                     return center, radius
             if self.stats is not None:
