@@ -265,8 +265,6 @@ def test_region_graph_of_something_else():
         plr.region_graph(3)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the message for method='plane' on all of R^1 says "
-                   "'got a NoneType for a 1-input network' instead of naming all of R^1")
 def test_plane_method_message_names_the_domain():
     with pytest.raises(plr.PLRegionsError, match=r"got all of R\^1"):
         plr.partition(abs_net(), method="plane")

@@ -106,10 +106,11 @@ def _low_dim_engine(net: Network, domain, method: str) -> str | None:
     if method in ("plane", "line") and engine != method:
         k = 2 if method == "plane" else 1
         slice_name = "Plane" if method == "plane" else "Segment"
+        got = (f"all of R^{net.n_in}" if domain is None
+               else f"a {type(domain).__name__} for a {net.n_in}-input network")
         raise InvalidArgumentError(
             f"method={method!r} needs a {k}-D domain (a Box or all of R^{k} for a {k}-input "
-            f"network, or a {slice_name}); got a {type(domain).__name__} for a "
-            f"{net.n_in}-input network")
+            f"network, or a {slice_name}); got {got}")
     return method if method in ("plane", "line") else None
 
 
