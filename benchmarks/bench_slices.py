@@ -169,6 +169,11 @@ def main(argv=None):
     points = np.random.default_rng(1).uniform(0, 1, size=(3, 784))
     report(measure("plane through 3 random inputs of 784-64-64-64-10", deep,
                    plr.Plane.through(*points, margin=0.25), args.repeat))
+    X, y, _ = plr.load_digits()
+    through = [X[np.flatnonzero(y == d)[0]] for d in (0, 6, 8)]
+    report(measure("digits 64-64-64-64-10, plane through a 0, a 6 and an 8 (expect 2272)",
+                   plr.digits_network(), plr.Plane.through(*through, margin=0.25),
+                   args.repeat, expected=2272))
     if not args.no_million:
         row = million_region_slice()
         results["million"] = row

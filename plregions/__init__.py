@@ -9,7 +9,7 @@ from plregions.analysis.bounds import (RegionBounds, characteristic_polynomial,
 from plregions.analysis.graph import region_graph
 from plregions.analysis.stats import (RegionReport, always_active_neurons, analyze, dead_neurons,
                                       mean_active_fraction, occupied_regions)
-from plregions.datasets import default_network, load_iris
+from plregions.datasets import default_network, digits_network, load_digits, load_iris
 from plregions.engines.line import AffinePiece, LinePieces, affine_pieces
 from plregions.errors import (InvalidArgumentError, InvalidDomainError, InvalidNetworkError,
                               MissingDependencyError, PLRegionsError, SolverError,
@@ -25,7 +25,8 @@ from plregions.plotting import (plot_affine_pieces, plot_partition, plot_region_
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "Box", "Facet", "InvalidArgumentError", "InvalidDomainError", "InvalidNetworkError",
+    "Activation", "Box", "Facet", "InvalidArgumentError", "InvalidDomainError",
+    "InvalidNetworkError",
     "MissingDependencyError", "Network", "PLRegionsError", "Partition", "Polytope", "Region",
     "SolverError", "Tolerance", "UnsupportedLayerError", "count_regions", "from_arrays",
     "partition", "region_at", "region_graph", "save_network",
@@ -34,7 +35,7 @@ __all__ = [
     "mean_active_fraction", "montufar_bound", "occupied_regions", "region_bounds",
     "serra_bound", "zaslavsky_bounded_count", "zaslavsky_count",
     "from_onnx", "from_sklearn", "from_torch", "load_network",
-    "default_network", "load_iris",
+    "default_network", "digits_network", "load_digits", "load_iris",
     "AffinePiece", "LinePieces", "Plane", "Segment", "affine_pieces",
     "plot_affine_pieces", "plot_partition", "plot_region_graph", "plot_surface",
 ]

@@ -1,6 +1,7 @@
-"""Bundled data: Fisher's Iris measurements and a ReLU network trained on them.
+"""Bundled data: Fisher's Iris measurements, the 8x8 handwritten digits, and a ReLU
+network trained on each.
 
-Both files live in ``plregions/data`` (see the README there for their source and
+The files live in ``plregions/data`` (see the README there for their sources and
 format) and are read with :mod:`importlib.resources`, so they work from an installed
 wheel as well as from a source checkout.
 """
@@ -8,6 +9,7 @@ wheel as well as from a source checkout.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from importlib import resources
 from typing import NamedTuple
@@ -16,7 +18,8 @@ import numpy as np
 
 from plregions.network import Network, load_npz
 
-__all__ = ["IrisData", "IRIS_FEATURES", "load_iris", "default_network"]
+__all__ = ["IrisData", "IRIS_FEATURES", "load_iris", "default_network", "DigitsData",
+           "load_digits", "digits_network"]
 
 IRIS_FEATURES = ("sepal length (cm)", "sepal width (cm)", "petal length (cm)",
                  "petal width (cm)")
@@ -102,4 +105,78 @@ def default_network() -> Network:
     True
     """
     with resources.as_file(_data_file("iris_mlp.npz")) as path:
+        return load_npz(path)
+
+
+class DigitsData(NamedTuple):
+    """The 8x8 handwritten digits (UCI optical recognition test set, as in scikit-learn).
+
+    Attributes
+    ----------
+    X : ndarray of shape (1797, 64)
+        Each image flattened in C order (row by row), pixel values 0..16 as floats.
+    y : ndarray of int, shape (1797,)
+        The digit shown, 0..9.
+    images : ndarray of shape (1797, 8, 8)
+        The same pixels as ``X``, as images.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    images: np.ndarray
+
+
+def load_digits() -> DigitsData:
+    """The 1,797 handwritten digits of scikit-learn's ``load_digits``: 8x8 images, 10 classes.
+
+    Read from the copy bundled with plregions (scikit-learn's ``digits.csv.gz``, unchanged;
+    scikit-learn is not needed). Unpacks as ``X, y, images = load_digits()``.
+
+    Returns
+    -------
+    DigitsData
+        ``X`` of shape (1797, 64) with pixel values 0..16, ``y`` of shape (1797,) with
+        values 0..9, and ``images`` of shape (1797, 8, 8).
+
+    Examples
+    --------
+    >>> from plregions.datasets import load_digits
+    >>> X, y, images = load_digits()
+    >>> X.shape, y.shape, images.shape
+    ((1797, 64), (1797,), (1797, 8, 8))
+    >>> int(y[0]), images[0, 1].tolist()
+    (0, [0.0, 0.0, 13.0, 15.0, 10.0, 15.0, 5.0, 0.0])
+    >>> np.bincount(y).tolist()
+    [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    """
+    raw = gzip.decompress(_data_file("digits.csv.gz").read_bytes())
+    table = np.loadtxt(io.BytesIO(raw), delimiter=",", dtype=np.float64)
+    X = np.ascontiguousarray(table[:, :64])
+    y = table[:, 64].astype(np.int64)
+    return DigitsData(X, y, X.reshape(-1, 8, 8))
+
+
+def digits_network() -> Network:
+    """The bundled ReLU network trained on the 8x8 digits.
+
+    A 64-64-64-64-10 multilayer perceptron (three hidden ReLU layers of 64 units) trained
+    by ``benchmarks/train_digits.py`` (scikit-learn's ``MLPClassifier``, seeded) on 75 % of
+    :func:`load_digits`; it takes the raw pixels 0..16 of a flattened image and outputs
+    one logit per digit.
+
+    Returns
+    -------
+    Network
+
+    Examples
+    --------
+    >>> from plregions.datasets import digits_network, load_digits
+    >>> net = digits_network()
+    >>> net.architecture, net.n_neurons
+    ('64-64-64-64-10', 192)
+    >>> X, y, _ = load_digits()
+    >>> bool((net(X).argmax(axis=1) == y).mean() >= 0.95)
+    True
+    """
+    with resources.as_file(_data_file("digits_mlp.npz")) as path:
         return load_npz(path)
