@@ -172,6 +172,253 @@ def test_trailing_relu_is_a_hidden_layer_with_identity_output():
     assert_same_on_regions(net, model, rtol=1e-9)
 
 
+# -- clamps, absolute values and elementwise extrema ----------------------------------------
+
+class Around(nn.Module):
+    """``Linear(2, 4) -> op -> Linear(4, 3)``, the first layer scaled so that on [-1, 1]^2
+    the op's input spans about [-14, 14] and meets every breakpoint (6 for ReLU6)."""
+
+    def __init__(self, op):
+        super().__init__()
+        self.fc = nn.Linear(2, 4)
+        self.op = op if isinstance(op, nn.Module) else None
+        self.fn = None if isinstance(op, nn.Module) else op
+        self.head = nn.Linear(4, 3)
+        with torch.no_grad():
+            self.fc.weight.mul_(8.0)
+            self.fc.bias.mul_(4.0)
+
+    def forward(self, x):
+        h = self.fc(x)
+        return self.head(self.op(h) if self.op is not None else self.fn(h))
+
+
+def f64(values):
+    return torch.tensor(values, dtype=torch.float64)
+
+
+# (name, op, neurons): the op is applied to the 4 entries of the first layer's output.
+PIECEWISE_OPS = [
+    ("clamp(min=a)", lambda h: torch.clamp(h, min=0.5), 4),
+    ("x.clamp(max=b)", lambda h: h.clamp(max=-0.5), 4),
+    ("clamp_min", lambda h: torch.clamp_min(h, -1.0), 4),
+    ("x.clamp_max", lambda h: h.clamp_max(2.0), 4),
+    ("clip(a, b)", lambda h: torch.clip(h, -1.0, 2.0), 8),
+    ("x.clamp(min=a, max=b)", lambda h: h.clamp(min=-3.0, max=0.5), 8),
+    # Per-entry bounds; where min >= max (entries 2 and 3) torch gives the constant max.
+    ("clamp(tensor bounds)", lambda h: torch.clamp(h, f64([-1.0, 0.0, 2.0, 1.0]),
+                                                   f64([1.0, 3.0, 1.0, 1.0])), 4),
+    ("hardtanh", lambda h: F.hardtanh(h, -2.0, 3.0), 8),
+    ("Hardtanh", nn.Hardtanh(-0.5, 0.5), 8),
+    ("relu6", F.relu6, 8),
+    ("ReLU6", nn.ReLU6(), 8),
+    ("hardsigmoid", F.hardsigmoid, 8),
+    ("Hardsigmoid", nn.Hardsigmoid(), 8),
+    ("threshold(t, t)", lambda h: F.threshold(h, 0.3, 0.3), 4),
+    ("Threshold(t, t)", nn.Threshold(-0.2, -0.2), 4),
+    ("abs()", abs, 8),
+    ("torch.abs", torch.abs, 8),
+    ("x.abs()", lambda h: h.abs(), 8),
+    ("softshrink", F.softshrink, 8),
+    ("Softshrink", nn.Softshrink(1.5), 8),
+    ("maximum(z, zeros_like(z))", lambda h: torch.maximum(h, torch.zeros_like(h)), 4),
+    ("max(z, tensor(0))", lambda h: torch.max(h, torch.tensor(0.0)), 4),
+    ("x.max(constant)", lambda h: h.max(f64([0.5, -0.5, 1.0, 0.0])), 4),
+    ("minimum(constant, z)", lambda h: torch.minimum(f64([0.0, 1.0, -1.0, 2.0]), h), 4),
+    ("fmin(z, ones_like(z))", lambda h: torch.fmin(h, torch.ones_like(h)), 4),
+    ("fmax(z, full_like(z))", lambda h: torch.fmax(h, torch.full_like(h, -0.7)), 4),
+    ("RReLU (eval)", nn.RReLU(0.1, 0.3), 4),
+    ("rrelu(training=False)", lambda h: F.rrelu(h, 0.1, 0.3, training=False), 4),
+]
+
+
+@pytest.mark.parametrize("op, neurons", [case[1:] for case in PIECEWISE_OPS],
+                         ids=[case[0] for case in PIECEWISE_OPS])
+def test_piecewise_linear_ops_match_the_model(op, neurons):
+    torch.manual_seed(20)
+    model = Around(op).double().eval()
+    net = plr.from_torch(model)
+    assert net.n_neurons == neurons
+    assert_same(net, model, random_inputs(2, n=200, seed=1, scale=1.5), rtol=1e-12)
+    part = assert_same_on_regions(net, model, rtol=1e-12)
+    # Every neuron's hyperplane meets the box (the op's breakpoints are in range), so
+    # there are more regions than one hyperplane makes.
+    assert len(part) > 2
+
+
+def test_clamp_at_zero_and_maximum_with_zero_are_relu():
+    torch.manual_seed(21)
+    relu = Around(nn.ReLU()).double().eval()
+    want = plr.from_torch(relu)
+    for op in (lambda h: torch.clamp(h, min=0), lambda h: h.clamp(min=0.0),
+               lambda h: torch.maximum(h, torch.zeros_like(h)),
+               lambda h: torch.max(h, torch.tensor(0.0)), lambda h: F.threshold(h, 0, 0)):
+        model = Around(op).double().eval()
+        model.load_state_dict(relu.state_dict())
+        net = plr.from_torch(model)
+        assert net.architecture == want.architecture == "2-4-3"
+        assert [layer.kind for layer in net.hidden] == ["relu"]
+        for got, expected in ((net.hidden[0], want.hidden[0]), (net.output, want.output)):
+            np.testing.assert_array_equal(got.weight, expected.weight)
+            np.testing.assert_array_equal(got.bias, expected.bias)
+        np.testing.assert_array_equal(net.hidden[0].negative_slope, np.zeros(4))
+
+
+def test_shifted_relu_folds_the_shifts_into_the_biases():
+    # clamp(w x + c, min=a) = a + relu(w x + c - a): the unit has bias c - a, and the next
+    # layer adds W_out @ a to its bias.
+    model = Around(lambda h: h.clamp(min=1.5)).double().eval()
+    net = plr.from_torch(model)
+    W, c = model.fc.weight.detach().numpy(), model.fc.bias.detach().numpy()
+    W_out, c_out = model.head.weight.detach().numpy(), model.head.bias.detach().numpy()
+    np.testing.assert_array_equal(net.hidden[0].weight, W)
+    np.testing.assert_allclose(net.hidden[0].bias, c - 1.5, rtol=1e-15)
+    np.testing.assert_array_equal(net.output.weight, W_out)
+    np.testing.assert_allclose(net.output.bias, c_out + W_out @ np.full(4, 1.5), rtol=1e-14)
+
+
+def test_two_sided_ops_use_two_units_per_entry_recombined_by_the_next_layer():
+    model = Around(nn.Hardtanh(-1.0, 2.0)).double().eval()
+    net = plr.from_torch(model)
+    W, c = model.fc.weight.detach().numpy(), model.fc.bias.detach().numpy()
+    W_out = model.head.weight.detach().numpy()
+    # Units relu(z + 1) then relu(z - 2); the output is W_out (u1 - u2 - 1) + c_out.
+    np.testing.assert_array_equal(net.hidden[0].weight, np.vstack([W, W]))
+    np.testing.assert_allclose(net.hidden[0].bias, np.concatenate([c + 1.0, c - 2.0]),
+                               rtol=1e-15)
+    np.testing.assert_array_equal(net.output.weight, np.hstack([W_out, -W_out]))
+    np.testing.assert_allclose(net.output.bias, model.head.bias.detach().numpy()
+                               - W_out @ np.ones(4), rtol=1e-14)
+    # |z|: units relu(z), relu(-z), both read with the same weight.
+    model = Around(torch.abs).double().eval()
+    net = plr.from_torch(model)
+    W, c = model.fc.weight.detach().numpy(), model.fc.bias.detach().numpy()
+    W_out = model.head.weight.detach().numpy()
+    np.testing.assert_array_equal(net.hidden[0].weight, np.vstack([W, -W]))
+    np.testing.assert_array_equal(net.hidden[0].bias, np.concatenate([c, -c]))
+    np.testing.assert_array_equal(net.output.weight, np.hstack([W_out, W_out]))
+    np.testing.assert_array_equal(net.output.bias, model.head.bias.detach().numpy())
+
+
+def test_clamp_with_min_above_max_is_a_constant_without_neurons():
+    model = Around(lambda h: torch.clamp(h, min=2.0, max=1.0)).double().eval()
+    net = plr.from_torch(model)
+    assert net.n_neurons == 0
+    X = random_inputs(2)
+    assert_same(net, model, X, rtol=1e-12)
+    assert np.ptp(net(X), axis=0).max() == 0.0
+    assert len(plr.partition(net, plr.Box([-1, -1], [1, 1]))) == 1
+
+
+class InPlaceClamps(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 3)
+        self.head = nn.Linear(3, 2)
+        with torch.no_grad():
+            self.fc.weight.mul_(4.0)
+
+    def forward(self, x):
+        h = self.fc(x)
+        h.clamp_(min=-0.5)                    # later readers of h read the clamped value
+        g = F.hardtanh(h, -0.2, 0.7, inplace=True)
+        return self.head(g) + F.relu6(h * 8.0, inplace=True).sum(dim=1, keepdim=True)
+
+
+def test_in_place_clamps_change_later_readers():
+    torch.manual_seed(22)
+    model = InPlaceClamps().double().eval()
+    net = plr.from_torch(model)
+    assert_same(net, model, random_inputs(2, n=200, seed=2, scale=1.0), rtol=1e-12)
+    assert_same_on_regions(net, model, rtol=1e-12)
+
+
+class Extrema(nn.Module):
+    """Elementwise max and min of two input-dependent tensors."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(2, 3)
+        self.b = nn.Linear(2, 3)
+        self.head = nn.Linear(6, 2)
+
+    def forward(self, x):
+        a, b = self.a(x), self.b(x)
+        return self.head(torch.cat([torch.maximum(a, b), b.min(a)], dim=1))
+
+
+def test_maximum_of_two_input_dependent_tensors():
+    torch.manual_seed(23)
+    model = Extrema().double().eval()
+    net = plr.from_torch(model)
+    # max(a, b) = b + relu(a - b) and min(b, a) = a - relu(a - b): 6 neurons, and the
+    # operands they add back are carried through by pass-through units.
+    assert net.n_neurons == 6 and net.hidden[0].kind == "mixed"
+    assert_same(net, model, random_inputs(2, n=200, seed=3), rtol=1e-12)
+    assert_same_on_regions(net, model, rtol=1e-12)
+
+    class Same(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 3)
+
+        def forward(self, x):
+            h = self.fc(x)
+            return torch.maximum(h, h)
+
+    net = plr.from_torch(Same().double().eval())
+    assert net.n_neurons == 0 and net.architecture == "2-3"
+
+
+def test_rrelu_in_training_mode_is_refused():
+    model = nn.Sequential(nn.Linear(2, 3), nn.RReLU(), nn.Linear(3, 1)).double()
+    with pytest.raises(InvalidNetworkError, match=r"1 \(RReLU\); call model.eval\(\)"):
+        plr.from_torch(model)
+    net = plr.from_torch(model.eval())
+    np.testing.assert_allclose(net.hidden[0].negative_slope, np.full(3, (1 / 8 + 1 / 3) / 2))
+
+
+class AlmostPiecewiseLinear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 4)
+        self.shrink = nn.Hardshrink()
+        self.swish = nn.Hardswish()
+        self.step = nn.Threshold(0.1, 0.0)
+
+    def forward(self, x):
+        h = self.fc(x)
+        a = self.shrink(h) + self.swish(h) + self.step(h) + F.hardswish(h)
+        b = torch.clamp(h, min=x.sum(dim=1, keepdim=True)) + h.max(dim=1, keepdim=True)[0]
+        return a + b + F.rrelu(h, training=True) + torch.min(h) + torch.clamp(h)
+
+
+def test_refused_piecewise_ops_are_all_listed_with_the_reason_and_the_fix():
+    with pytest.raises(UnsupportedLayerError) as info:
+        plr.from_torch(AlmostPiecewiseLinear().eval())
+    err = info.value
+    names = [entry.split(":")[0] if entry.startswith(("shrink", "swish", "step")) else
+             entry.split(": ")[1] for entry in err.unsupported]
+    assert names == [
+        "shrink (Hardshrink)", "swish (Hardswish)", "step (Threshold)",
+        "hardswish() [function, fx node hardswish]", "clamp() [function, fx node clamp]",
+        ".max() [tensor method, fx node max_1]", "rrelu() [function, fx node rrelu]",
+        "min() [function, fx node min_1]", "clamp() [function, fx node clamp_1]",
+    ]
+    message = str(err)
+    assert message.startswith("the model has 9 operation(s)")
+    for reason in (
+            "(Hardshrink): is discontinuous at -lambd and lambd",
+            "(Hardswish): is x * relu6(x + 3) / 6, piecewise quadratic",
+            "(Threshold): is discontinuous at 0.1 because the value 0.0 differs",
+            "clamp]: clamps to an input-dependent bound (write torch.maximum(x, lo)",
+            "max_1]: takes the maximum over a dimension, a reduction",
+            "rrelu]: draws random slopes with training=True",
+            "min_1]: takes the minimum over all entries",
+            "clamp_1]: clamps with neither min nor max"):
+        assert reason in message
+
+
 # -- batch norm, convolutions, pooling ------------------------------------------------------
 
 def test_batch_norm_1d_folded_after_linear_without_bias():

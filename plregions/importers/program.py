@@ -42,11 +42,18 @@ class ActivationOutput:
         Slope for ``z <= 0`` of every unit (0 for ReLU); ``act(z) = z`` for ``z > 0``.
     kind : str
         ``"relu"``, ``"leaky_relu"`` or ``"prelu"``.
+    combine : callable, optional
+        The step's value as an affine function of the units: ``combine(u)`` with ``u`` the
+        :class:`AffineTensor` of the units ``act(x)`` (shape ``x.shape``) returns the value
+        (any shape). It lets one operation use several units per entry, recombined by the
+        next layer (``|z| = relu(z) + relu(-z)``) or shifted after the activation
+        (``clamp(z, min=a) = a + relu(z - a)``). None: the value is the units themselves.
     """
 
     x: AffineTensor
     negative_slope: np.ndarray
     kind: str
+    combine: Callable[[AffineTensor], AffineTensor] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,7 +227,7 @@ def _build_layer(acts, values, pending, producer, output_key, n_state, run, eval
         rows_b.append(out.x.c)
         slopes.append(np.broadcast_to(out.negative_slope, out.x.shape).ravel())
         kinds.add(out.kind)
-        placed.append((step.outputs[0], offset, out.x.shape))
+        placed.append((step.outputs[0], offset, out.x.shape, out.combine))
         offset += out.x.size
     carry_state = sum(values[key].size for key in carried) > n_state
     if carry_state:
@@ -232,14 +239,23 @@ def _build_layer(acts, values, pending, producer, output_key, n_state, run, eval
             rows_W.append(values[key].M)
             rows_b.append(values[key].c)
             slopes.append(np.ones(values[key].size))
+    padded = sum(rows.shape[0] for rows in rows_W) == 0
+    if padded:
+        # Every activation of the layer has zero units (a clamp with min >= max is a
+        # constant): one pass-through unit of weight 0 keeps the layer well formed and adds
+        # no neuron.
+        rows_W.append(np.zeros((1, n_state)))
+        rows_b.append(np.zeros(1))
+        slopes.append(np.ones(1))
     W = np.concatenate(rows_W, axis=0)
     n_new = W.shape[0]
     weights.append(W)
     biases.append(np.concatenate(rows_b))
-    activations.append(Activation(_kind(kinds, bool(carried)),
+    activations.append(Activation(_kind(kinds, bool(carried) or padded),
                                   np.concatenate(slopes).astype(float)))
-    for key, start, shape in placed:
-        values[key] = _selection(int(np.prod(shape)), start, n_new, shape)
+    for key, start, shape, combine in placed:
+        units = _selection(int(np.prod(shape)), start, n_new, shape)
+        values[key] = units if combine is None else combine(units)
     start = offset
     for key in carried:
         value = values[key]

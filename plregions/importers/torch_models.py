@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from plregions.errors import InvalidNetworkError, UnsupportedLayerError, missing_dependency
 from plregions.importers.program import Step, build_network
-from plregions.importers.torch_ops import VAR, registries
+from plregions.importers.torch_ops import LATER, VAR, extremum_of_two, registries
 from plregions.network import Network
 
 __all__ = ["from_torch"]
@@ -19,7 +19,7 @@ _HINTS = {
                "breakpoint per unit; replace it with AvgPool or a strided convolution",
 }
 _MODE_DEPENDENT = ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
-                   "FeatureAlphaDropout", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d")
+                   "FeatureAlphaDropout", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "RReLU")
 
 
 def _import_torch():
@@ -163,7 +163,8 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
     ``"mixed"``). Consecutive affine operations are composed into one layer.
 
     Supported: ``Linear``, ``ReLU``, ``LeakyReLU`` (any slope: ``act(z) = z`` for ``z > 0``,
-    ``alpha * z`` otherwise), ``PReLU`` (shared or one slope per channel), ``Identity``,
+    ``alpha * z`` otherwise), ``PReLU`` (shared or one slope per channel), ``RReLU`` (eval
+    mode: slope ``(lower + upper) / 2``), ``Identity``,
     ``Flatten``, ``Unflatten``, ``Dropout`` (eval mode), ``BatchNorm1d/2d`` (running
     statistics, folded), ``Conv1d/2d`` (stride, padding, dilation, groups), ``AvgPool1d/2d``,
     ``AdaptiveAvgPool1d/2d``, ``ZeroPad1d/2d``, their functional forms, and the tensor
@@ -171,6 +172,18 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
     ``reshape``, ``flatten``, ``permute``, ``transpose``, ``squeeze``, ``unsqueeze``, slicing,
     ``mean`` and ``sum``. A ReLU as the last layer is kept: the network gets a final
     identity output layer.
+
+    Clamps, absolute values and elementwise extrema become ReLU units, one per breakpoint,
+    recombined affinely by the next layer (shifts before and after the activation go into
+    the biases): ``clamp``/``clip``/``clamp_min`` with ``min=a`` is ``a + relu(z - a)`` (ReLU
+    itself for ``a = 0``), with ``max=b`` it is ``b - relu(b - z)``, with both it is
+    ``a + relu(z - a) - relu(z - b)`` (two units per entry; the constant ``b`` where
+    ``a >= b``, as in torch); ``Hardtanh``, ``ReLU6`` and ``Hardsigmoid`` are such clamps;
+    ``Threshold(t, t)`` is ``clamp(min=t)``; ``abs(z) = relu(z) + relu(-z)``;
+    ``Softshrink`` is ``relu(z - l) - relu(-z - l)``; ``torch.maximum``/``minimum``/``max``/
+    ``min``/``fmax``/``fmin`` with a constant operand (``torch.zeros_like(z)``, a constant
+    tensor) are clamps, and of two input-dependent tensors ``max(a, b) = b + relu(a - b)``.
+    Bounds are constants (numbers or tensors, broadcast as in torch).
 
     Parameters
     ----------
@@ -193,8 +206,10 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
     ------
     UnsupportedLayerError
         Listing every module and function that is not piecewise linear of the supported
-        form (GELU, SiLU, Tanh, Sigmoid, MaxPool, Softmax, ...), each with its qualified
-        name in the model.
+        form (GELU, SiLU, Tanh, Sigmoid, MaxPool, Softmax, Hardswish, Hardshrink, a
+        Threshold whose value differs from its threshold, ``max`` over a dimension, a
+        clamp to input-dependent bounds, ...), each with its qualified name in the model
+        and, where there is one, the reason and the fix.
     InvalidNetworkError
         For a model in training mode, or one whose shapes do not fit.
     MissingDependencyError
@@ -251,7 +266,9 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
     output_key = None
 
     def value_or_var(n):
-        return VAR if n.name in variables else constants.get(n.name)
+        if n.name in variables:
+            return VAR
+        return LATER if n.name in metas else constants.get(n.name)
 
     with torch.no_grad():
         for node in graph.nodes:
@@ -308,6 +325,12 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
                 if problem:
                     unsupported.append(f"{description}: {problem}")
                     continue
+            if conv.extremum is not None:
+                operands = _extremum_operands(torch, node)
+                if operands and all(op.name in variables for op in operands):
+                    steps.extend(_extremum_steps(node, operands, conv.extremum == "max",
+                                                 description))
+                    continue
             steps.append(Step(description, tuple(dict.fromkeys(n.name for n in inputs)),
                               (node.name,), _make_apply(torch, node, conv, mod),
                               activation=conv.activation))
@@ -328,11 +351,41 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
 
 def _produces_meta(node) -> bool:
     """Whether an operation on an input-dependent tensor reads only its shape or type."""
+    import torch
+
     if node.op == "call_method":
         return node.target in ("size", "dim")
     if node.op == "call_function" and node.target is getattr and len(node.args) >= 2:
         return node.args[1] in ("shape", "ndim", "dtype", "device")
-    return False
+    return node.op == "call_function" and node.target in (
+        torch.zeros_like, torch.ones_like, torch.full_like)
+
+
+def _extremum_operands(torch, node) -> list:
+    """The fx nodes of ``input`` and ``other`` of ``maximum(input, other)``, when both are."""
+    args = list(node.args[:2])
+    for name in ("input", "other")[len(args):]:
+        if name in node.kwargs:
+            args.append(node.kwargs[name])
+    if len(args) != 2 or not all(isinstance(a, torch.fx.Node) for a in args):
+        return []
+    return args
+
+
+def _extremum_steps(node, operands, larger: bool, description: str) -> list[Step]:
+    """``max(a, b) = b + relu(a - b)``, ``min(a, b) = a - relu(a - b)`` of two
+    input-dependent tensors: an activation step, then an affine step that reads the
+    operand it adds (carried through the layer by pass-through units)."""
+    ka, kb = (op.name for op in operands)
+    if ka == kb:                                # max(x, x) = x, without a unit
+        return [Step(description, (ka,), (node.name,), lambda values: (values[ka],))]
+    units, value, reads_a = extremum_of_two(larger)
+    key = f"{node.name}:units"                  # fx names are identifiers: no clash
+    kept = ka if reads_a else kb
+    return [Step(description, (ka, kb), (key,),
+                 lambda values: (units(values[ka], values[kb]),), activation=True),
+            Step(description, (key, kept), (node.name,),
+                 lambda values: (value(values[kept], values[key]),))]
 
 
 def _make_execute(torch, node, modules):

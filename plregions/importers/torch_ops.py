@@ -30,7 +30,7 @@ from plregions.importers import affine as aff
 from plregions.importers.affine import AffineTensor
 from plregions.importers.program import ActivationOutput
 
-__all__ = ["TorchConverter", "registries", "VAR"]
+__all__ = ["TorchConverter", "registries", "extremum_of_two", "VAR", "LATER"]
 
 
 class _Var:
@@ -41,6 +41,17 @@ class _Var:
 
 
 VAR = _Var()
+
+
+class _Later:
+    """Stands, in static checks, for a constant computed from the input's shape
+    (``torch.zeros_like(x)``): its value is known only when the network is built."""
+
+    def __repr__(self) -> str:
+        return "<constant computed from shapes>"
+
+
+LATER = _Later()
 
 
 @dataclass(frozen=True)
@@ -55,13 +66,18 @@ class TorchConverter:
         Whether it is a piecewise-linear activation.
     check : callable, optional
         ``check(*args, **kwargs)`` (modules: with the module first) on the arguments with
-        input-dependent tensors replaced by :data:`VAR`; returns why the call cannot be
-        converted, or None.
+        input-dependent tensors replaced by :data:`VAR` and constants computed from shapes
+        by :data:`LATER`; returns why the call cannot be converted, or None.
+    extremum : {"max", "min"}, optional
+        An elementwise maximum or minimum of ``(input, other)``: when both are
+        input-dependent the importer builds it from :func:`extremum_of_two`, as an
+        activation step and an affine step; ``fn`` handles one constant operand.
     """
 
     fn: Callable
     activation: bool = False
     check: Callable | None = None
+    extremum: str | None = None
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -146,6 +162,251 @@ def _leaky_relu_module(m, input):
 
 def _prelu_module(m, input):
     return _prelu(input, m.weight)
+
+
+# -- clamps, absolute values and elementwise extrema ---------------------------------------
+#
+# These are piecewise linear with one or two breakpoints per entry. Each becomes ReLU units
+# (one per breakpoint) whose output the next layer recombines affinely, with the shifts
+# before and after the activation folded into the layers' biases:
+#   clamp(z, min=a)        = a + relu(z - a)
+#   clamp(z, max=b)        = b - relu(b - z)
+#   clamp(z, min=a, max=b) = a + relu(z - a) - relu(z - b)       (a < b; else the constant b)
+#   |z|                    = relu(z) + relu(-z)
+#   softshrink(z, l)       = relu(z - l) - relu(-z - l)
+
+def _ramp_units(x: AffineTensor, rows: list[tuple[np.ndarray, float, np.ndarray, float]],
+                offset: np.ndarray, shape: tuple[int, ...]) -> ActivationOutput:
+    """ReLU units recombined affinely into a tensor of ``shape``.
+
+    ``rows`` holds ``(entries, sign, shift, weight)``: one unit ``relu(sign * x[e] - shift[e])``
+    per entry ``e`` of ``entries`` (flat indices into ``shape``; ``x`` is broadcast to
+    ``shape``), added to output entry ``e`` with factor ``weight``. ``offset`` (flat, one per
+    output entry) is the constant added after the activation.
+    """
+    K = x.n_state + 1
+    flat = np.broadcast_to(x.coef, (*shape, K)).reshape(-1, K)
+    pre, placed, start = [], [], 0
+    for entries, sign, shift, weight in rows:
+        coef = sign * flat[entries]
+        coef[:, -1] -= shift[entries]
+        pre.append(coef)
+        placed.append((entries, start, weight))
+        start += entries.size
+    units = AffineTensor(np.concatenate(pre, axis=0) if pre else np.zeros((0, K)))
+    size = int(np.prod(shape))
+
+    def combine(u: AffineTensor) -> AffineTensor:
+        coef = np.zeros((size, u.n_state + 1))
+        coef[:, -1] = offset
+        for entries, first, weight in placed:
+            coef[entries] += weight * u.coef[first:first + entries.size]
+        return AffineTensor(coef.reshape(*shape, u.n_state + 1))
+
+    return ActivationOutput(units, np.zeros(units.shape), "relu", combine)
+
+
+def _bound(value, what: str):
+    if value is None:
+        return None
+    bound = aff.as_constant(value)
+    if not np.all(np.isfinite(bound)):
+        raise InvalidNetworkError(f"{what}: the bound {value!r} is not finite")
+    return bound
+
+
+def _clamped(x: AffineTensor, lo, hi, what: str, scale: float = 1.0,
+             shift: float = 0.0) -> ActivationOutput:
+    """``scale * clamp(x, lo, hi) + shift`` with constant bounds (None: no bound)."""
+    lo, hi = _bound(lo, what), _bound(hi, what)
+    shapes = [b.shape for b in (lo, hi) if b is not None]
+    try:
+        shape = tuple(np.broadcast_shapes(x.shape, *shapes))
+    except ValueError:
+        raise InvalidNetworkError(
+            f"{what}: bounds of shapes {shapes} do not broadcast to the tensor shape "
+            f"{x.shape}") from None
+    size = int(np.prod(shape))
+    every = np.arange(size)
+    if hi is None:                              # lo + relu(x - lo)
+        lo = np.broadcast_to(lo, shape).ravel()
+        return _ramp_units(x, [(every, 1.0, lo, scale)], scale * lo + shift, shape)
+    if lo is None:                              # hi - relu(hi - x)
+        hi = np.broadcast_to(hi, shape).ravel()
+        return _ramp_units(x, [(every, -1.0, -hi, -scale)], scale * hi + shift, shape)
+    lo = np.broadcast_to(lo, shape).ravel()
+    hi = np.broadcast_to(hi, shape).ravel()
+    # torch.clamp gives max where min >= max: a constant there, two units elsewhere.
+    ramp = np.flatnonzero(lo < hi)
+    offset = scale * hi + shift
+    offset[ramp] = scale * lo[ramp] + shift
+    return _ramp_units(x, [(ramp, 1.0, lo, scale), (ramp, 1.0, hi, -scale)], offset, shape)
+
+
+def _clamp(input, min=None, max=None, *, out=None):
+    return _clamped(input, min, max, "clamp")
+
+
+def _clamp_min(input, min):
+    return _clamped(input, min, None, "clamp_min")
+
+
+def _clamp_max(input, max):
+    return _clamped(input, None, max, "clamp_max")
+
+
+def _hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    return _clamped(input, min_val, max_val, "hardtanh")
+
+
+def _relu6(input, inplace=False):
+    return _clamped(input, 0.0, 6.0, "relu6")
+
+
+def _hardsigmoid(input, inplace=False):
+    # relu6(x + 3) / 6 = clamp(x, -3, 3) / 6 + 1/2
+    return _clamped(input, -3.0, 3.0, "hardsigmoid", scale=1.0 / 6.0, shift=0.5)
+
+
+def _threshold(input, threshold, value, inplace=False):
+    # x if x > threshold else value: max(x, threshold) when value == threshold.
+    problem = _check_threshold(input, threshold, value)
+    if problem:
+        raise InvalidNetworkError(f"threshold {problem}")
+    return _clamped(input, threshold, None, "threshold")
+
+
+def _abs(input):
+    size = input.size
+    every, zero = np.arange(size), np.zeros(size)
+    return _ramp_units(input, [(every, 1.0, zero, 1.0), (every, -1.0, zero, 1.0)], zero,
+                       input.shape)
+
+
+def _softshrink(input, lambd=0.5):
+    size = input.size
+    every, shift = np.arange(size), np.full(size, float(lambd))
+    return _ramp_units(input, [(every, 1.0, shift, 1.0), (every, -1.0, shift, -1.0)],
+                       np.zeros(size), input.shape)
+
+
+def _extremum(larger: bool):
+    """``maximum(input, other)`` (or minimum) with one constant operand."""
+    name = "maximum" if larger else "minimum"
+
+    def convert(input, other):
+        if not isinstance(input, AffineTensor):
+            input, other = other, input
+        if larger:
+            return _clamped(input, other, None, name)
+        return _clamped(input, None, other, name)
+    return convert
+
+
+def extremum_of_two(larger: bool):
+    """``maximum(a, b)`` of two input-dependent tensors as two steps' functions.
+
+    Returns ``(units, value, reads_a)``: ``units(a, b)`` is the activation
+    ``relu(a - b)``, ``value(a_or_b, u)`` the result, ``b + u`` for the maximum and
+    ``a - u`` for the minimum; ``reads_a`` tells which operand the second step reads.
+    """
+    def units(a, b):
+        diff = aff.subtract(a, b, "maximum" if larger else "minimum")
+        return ActivationOutput(diff, np.zeros(diff.shape), "relu")
+
+    def value(operand, u):
+        return aff.add(operand, u) if larger else aff.subtract(operand, u)
+
+    return units, value, not larger
+
+
+def _check_clamp(input, min=None, max=None, **kwargs):
+    if min is None and max is None:
+        return "clamps with neither min nor max, which torch refuses too"
+    if _is_var(min) or _is_var(max):
+        return ("clamps to an input-dependent bound (write torch.maximum(x, lo) and "
+                "torch.minimum(x, hi), which are converted)")
+    return None
+
+
+def _check_clamp_min(input, min):
+    return _check_clamp(input, min, None)
+
+
+def _check_clamp_max(input, max):
+    return _check_clamp(input, None, max)
+
+
+_MISSING = object()
+
+
+def _check_extremum(larger: bool):
+    name = "maximum" if larger else "minimum"
+
+    def check(input, other=_MISSING, *args, **kwargs):
+        if other is _MISSING and not args and not kwargs:
+            over = "all entries"
+        elif isinstance(other, (int, bool)) or "dim" in kwargs or args:
+            over = "a dimension"
+        else:
+            return None
+        return (f"takes the {name} over {over}, a reduction with no single breakpoint per "
+                f"unit, like max pooling (the elementwise torch.{name}(x, other) is "
+                "converted)")
+    return check
+
+
+def _check_threshold(input, threshold, value, inplace=False):
+    if _is_var(threshold) or _is_var(value):
+        return "thresholds at an input-dependent value"
+    if threshold is LATER or value is LATER:
+        return None                                 # checked when the network is built
+    if float(threshold) != float(value):
+        return (f"is discontinuous at {threshold} because the value {value} differs from the "
+                "threshold (threshold(x, t, t) = max(x, t) is converted)")
+    return None
+
+
+def _check_threshold_module(m, input):
+    return _check_threshold(input, m.threshold, m.value)
+
+
+def _check_rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    if training:
+        return ("draws random slopes with training=True (pass training=self.training and "
+                "call model.eval(): the slope is then (lower + upper) / 2)")
+    return None
+
+
+def _rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    return _leaky_relu(input, (lower + upper) / 2)
+
+
+def _refuse(reason: str):
+    """A converter that always refuses, saying why and what to do instead."""
+    def check(*args, **kwargs):
+        return reason
+    return TorchConverter(_identity, check=check)
+
+
+_DISCONTINUOUS_SHRINK = ("is discontinuous at -lambd and lambd, not a continuous "
+                         "piecewise-linear function (Softshrink, its continuous form, is "
+                         "converted)")
+_HARDSWISH = ("is x * relu6(x + 3) / 6, piecewise quadratic (Hardsigmoid, ReLU6 and "
+              "Hardtanh are converted)")
+
+
+def _like(fill):
+    """``zeros_like(x)``, ``ones_like(x)``: a constant of ``x``'s shape (float64)."""
+    def convert(input, *args, dtype=None, layout=None, device=None, pin_memory=False,
+                requires_grad=False, memory_format=None):
+        return _torch().full(tuple(input.shape), float(fill), dtype=_torch().float64)
+    return convert
+
+
+def _full_like(input, fill_value, *, dtype=None, layout=None, device=None, pin_memory=False,
+               requires_grad=False, memory_format=None):
+    return _torch().full(tuple(input.shape), float(fill_value), dtype=_torch().float64)
 
 
 # -- affine modules --------------------------------------------------------------------------
@@ -445,6 +706,16 @@ def registries() -> tuple[dict, dict, dict]:
         nn.ReLU: C(_relu_module, activation=True),
         nn.LeakyReLU: C(_leaky_relu_module, activation=True),
         nn.PReLU: C(_prelu_module, activation=True),
+        # In eval mode (from_torch refuses training mode) RReLU has the slope (l + u) / 2.
+        nn.RReLU: C(lambda m, x: _leaky_relu(x, (m.lower + m.upper) / 2), activation=True),
+        nn.ReLU6: C(lambda m, x: _hardtanh(x, m.min_val, m.max_val), activation=True),
+        nn.Hardtanh: C(lambda m, x: _hardtanh(x, m.min_val, m.max_val), activation=True),
+        nn.Hardsigmoid: C(lambda m, x: _hardsigmoid(x), activation=True),
+        nn.Threshold: C(lambda m, x: _threshold(x, m.threshold, m.value), activation=True,
+                        check=_check_threshold_module),
+        nn.Softshrink: C(lambda m, x: _softshrink(x, m.lambd), activation=True),
+        nn.Hardshrink: _refuse(_DISCONTINUOUS_SHRINK),
+        nn.Hardswish: _refuse(_HARDSWISH),
         nn.Identity: C(lambda m, x: x),
         nn.Flatten: C(_flatten_module),
         nn.Unflatten: C(_unflatten_module),
@@ -472,6 +743,30 @@ def registries() -> tuple[dict, dict, dict]:
     put([F.relu, torch.relu, torch.relu_, F.relu_], C(_relu, activation=True))
     put([F.leaky_relu, F.leaky_relu_], C(_leaky_relu, activation=True))
     put([F.prelu, torch.prelu], C(_prelu, activation=True))
+    put([F.rrelu, F.rrelu_, torch.rrelu, torch.rrelu_],
+        C(_rrelu, activation=True, check=_check_rrelu))
+    put([torch.clamp, torch.clip, torch.clamp_, torch.clip_],
+        C(_clamp, activation=True, check=_check_clamp))
+    put([torch.clamp_min, torch.clamp_min_],
+        C(_clamp_min, activation=True, check=_check_clamp_min))
+    put([torch.clamp_max, torch.clamp_max_],
+        C(_clamp_max, activation=True, check=_check_clamp_max))
+    put([F.hardtanh, F.hardtanh_], C(_hardtanh, activation=True))
+    put([F.relu6], C(_relu6, activation=True))
+    put([F.hardsigmoid], C(_hardsigmoid, activation=True))
+    put([F.threshold, F.threshold_, torch.threshold, torch.threshold_],
+        C(_threshold, activation=True, check=_check_threshold))
+    put([F.softshrink], C(_softshrink, activation=True))
+    put([operator.abs, torch.abs, torch.absolute, torch.abs_], C(_abs, activation=True))
+    put([torch.maximum, torch.max, torch.fmax],
+        C(_extremum(True), activation=True, check=_check_extremum(True), extremum="max"))
+    put([torch.minimum, torch.min, torch.fmin],
+        C(_extremum(False), activation=True, check=_check_extremum(False), extremum="min"))
+    put([F.hardshrink, torch.hardshrink], _refuse(_DISCONTINUOUS_SHRINK))
+    put([F.hardswish], _refuse(_HARDSWISH))
+    put([torch.zeros_like], C(_like(0.0)))
+    put([torch.ones_like], C(_like(1.0)))
+    put([torch.full_like], C(_full_like))
     put([F.linear], C(_linear))
     put([F.conv1d], C(_conv_function(F.conv1d)))
     put([F.conv2d], C(_conv_function(F.conv2d)))
@@ -508,6 +803,9 @@ def registries() -> tuple[dict, dict, dict]:
     methods = {
         "relu": C(_relu, activation=True),
         "relu_": C(_relu, activation=True),
+        "abs": C(_abs, activation=True), "abs_": C(_abs, activation=True),
+        "absolute": C(_abs, activation=True), "absolute_": C(_abs, activation=True),
+        "hardshrink": _refuse(_DISCONTINUOUS_SHRINK),
         "view": C(_reshape), "reshape": C(_reshape),
         "flatten": C(_flatten), "unflatten": C(_unflatten),
         "permute": C(_permute), "transpose": C(_transpose), "t": C(_t),
@@ -522,4 +820,16 @@ def registries() -> tuple[dict, dict, dict]:
         "mean": C(_reduction(mean=True)), "sum": C(_reduction(mean=False)),
         "squeeze": C(_squeeze), "unsqueeze": C(_unsqueeze),
     }
+    for names, conv in (
+            (("clamp", "clip", "clamp_", "clip_"),
+             C(_clamp, activation=True, check=_check_clamp)),
+            (("clamp_min", "clamp_min_"),
+             C(_clamp_min, activation=True, check=_check_clamp_min)),
+            (("clamp_max", "clamp_max_"),
+             C(_clamp_max, activation=True, check=_check_clamp_max)),
+            (("maximum", "max", "fmax"),
+             C(_extremum(True), activation=True, check=_check_extremum(True), extremum="max")),
+            (("minimum", "min", "fmin"),
+             C(_extremum(False), activation=True, check=_check_extremum(False), extremum="min"))):
+        methods.update(dict.fromkeys(names, conv))
     return modules, functions, methods
