@@ -383,7 +383,9 @@ assert report.n_regions_box <= report.n_regions <= report.bounds.serra"""),
 `plr.Plane.through` spans the plane through one flower of each species. The regions on
 it are convex polygons; coloured by the predicted species, with the exact decision
 boundary in red. The flowers are drawn at their orthogonal projections onto the plane
-(they do not lie on it, except the three anchors)."""),
+(they do not lie on it, except the three anchors), each in the colour of its true
+species, the colour of the cells where the network predicts that species: a flower on a
+cell of another colour is one whose projection the network assigns to another species."""),
     ("code", """\
 anchors = [int(np.flatnonzero(y == k)[5]) for k in range(3)]
 plane = plr.Plane.through(*X[anchors], margin=0.4)
@@ -393,14 +395,9 @@ fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), layout="constrained")
 plr.plot_partition(part, ax=axes[0], linewidth=0.3)
 axes[0].set_title(f"{len(part)} activation regions on the plane", fontsize=10)
 plr.plot_partition(part, color_by="class", ax=axes[1], decision_boundary=True,
-                   linewidth=0.2, alpha=0.75)
-projected = plane.project(X)
-for k, (name, marker) in enumerate(zip(species, "os^")):
-    axes[1].scatter(*projected[y == k].T, marker=marker, s=16, facecolor="white",
-                    edgecolor="black", linewidth=0.6, label=f"{name} (projected)")
-    axes[1].fill([], [], color=plt.get_cmap("tab10")(k), label=f"predicted {name}")
-axes[1].set_title("predicted species and the exact decision boundary", fontsize=10)
-axes[1].legend(fontsize=7, loc="upper left");"""),
+                   linewidth=0.2, alpha=0.75, points=plane.project(X), labels=y,
+                   class_names=species, legend=True)
+axes[1].set_title("predicted species and the exact decision boundary", fontsize=10);"""),
     ("md", """\
 ## Along a segment between two flowers
 

@@ -348,3 +348,142 @@ def test_surface_of_many_ragged_polygons_draws_cleanly():
     zlo, zhi = ax.get_zlim()
     assert np.isfinite([zlo, zhi]).all() and zlo <= values.min() and zhi >= values.max()
     assert ax.get_xlim() == (-2.0, 2.0)
+
+
+# -- one colour per class: cells, points and legend -------------------------------------------
+
+@pytest.fixture(scope="module")
+def three_classes():
+    """``y = (x1, x2, -x1 - x2)`` through ReLU pairs (``relu(x) - relu(-x) = x``): class 0
+    where x1 is largest, 1 where x2 is, 2 where -x1 - x2 is."""
+    net = plr.from_arrays(
+        [[[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]],
+         [[1.0, 0.0, -1.0, 0.0], [0.0, 1.0, 0.0, -1.0], [-1.0, -1.0, 1.0, 1.0]]],
+        [np.zeros(4), np.zeros(3)])
+    return net, plr.partition(net, plr.Box([-1, -1], [1, 1]))
+
+
+# Three points on cells of their own class, the last one (class 2) on a class-0 cell.
+POINTS = np.array([[0.8, 0.1], [0.1, 0.8], [-0.7, -0.6], [0.9, 0.0]])
+LABELS = np.array([0, 1, 2, 2])
+
+
+def drawn(ax, gid):
+    """The facecolours matplotlib draws (mapped from the data array at draw time)."""
+    ax.figure.draw_without_rendering()
+    return by_gid(ax, gid).get_facecolors()
+
+
+def cell_under(cells, point):
+    hits = [i for i, path in enumerate(cells.get_paths()) if path.contains_point(point)]
+    assert len(hits) == 1
+    return hits[0]
+
+
+@pytest.mark.parametrize("cmap", [None, "Set1", "viridis", matplotlib.colormaps["Dark2"]])
+def test_points_take_the_colour_of_the_cells_of_their_class(three_classes, cmap):
+    net, part = three_classes
+    assert net(POINTS).argmax(axis=1).tolist() == [0, 1, 2, 0]
+    ax = plr.plot_partition(part, color_by="class", points=POINTS, labels=LABELS, cmap=cmap,
+                            alpha=0.6, ax=axes())
+    cell_colours = drawn(ax, "regions")
+    dot_colours = drawn(ax, "points")
+    cells = by_gid(ax, "regions")
+    classes = cells.get_array().astype(int)
+    assert set(classes.tolist()) == {0, 1, 2}
+    # Every cell of class k has one colour, distinct from the other classes' colours...
+    colour_of = {}
+    for k in range(3):
+        rgb = np.unique(cell_colours[classes == k, :3], axis=0)
+        assert len(rgb) == 1
+        colour_of[k] = rgb[0]
+    assert len(np.unique(np.array(list(colour_of.values())), axis=0)) == 3
+    assert np.allclose(cell_colours[:, 3], 0.6)
+    # ... and every point of class k is drawn in it (opaque).
+    for label, colour in zip(LABELS, dot_colours):
+        np.testing.assert_array_equal(colour[:3], colour_of[label])
+        assert colour[3] == 1.0
+    # The cell under each point: its own colour, except under the misclassified point.
+    under = [classes[cell_under(cells, p)] for p in POINTS]
+    assert under == [0, 1, 2, 0]
+    expected = plr.plotting.class_palette(3, cmap)
+    np.testing.assert_array_equal(dot_colours, expected[LABELS])
+
+
+def test_binary_network_points_share_the_colours_of_y_above_and_below_zero():
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [-0.5]])
+    part = plr.partition(net, plr.Box([-1, -1], [1, 1]))
+    points = np.array([[0.9, 0.9], [-0.9, -0.9]])      # y = 1.3 and y = -0.5
+    ax = plr.plot_partition(part, color_by="class", points=points, labels=[1, 0], ax=axes())
+    cells = by_gid(ax, "regions")
+    cell_colours = drawn(ax, "regions")
+    dots = drawn(ax, "points")
+    for point, colour in zip(points, dots):
+        np.testing.assert_array_equal(colour, cell_colours[cell_under(cells, point)])
+
+
+@pytest.mark.parametrize("color_by", ["region", "linear_region", "output"])
+def test_class_colours_of_points_are_the_same_in_every_mode(three_classes, color_by):
+    _, part = three_classes
+    reference = drawn(plr.plot_partition(part, color_by="class", points=POINTS,
+                                         labels=LABELS, ax=axes()), "points")
+    # The regions' own colour map does not change what colour class k is.
+    ax = plr.plot_partition(part, color_by=color_by, points=POINTS, labels=LABELS,
+                            cmap="tab20b" if color_by != "output" else "magma", ax=axes())
+    np.testing.assert_array_equal(drawn(ax, "points"), reference)
+    # class_cmap chooses the class colours in every mode.
+    ax = plr.plot_partition(part, color_by=color_by, points=POINTS, labels=LABELS,
+                            class_cmap="Dark2", ax=axes())
+    np.testing.assert_array_equal(drawn(ax, "points"),
+                                  plr.plotting.class_palette(3, "Dark2")[LABELS])
+
+
+def test_legend_lists_each_class_in_its_colour(three_classes):
+    _, part = three_classes
+    names = ["east", "north", "south-west"]
+    ax = plr.plot_partition(part, color_by="class", points=POINTS, labels=LABELS,
+                            class_names=names, legend=True, decision_boundary=True,
+                            ax=axes())
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [*names, "decision boundary"]
+    cells = by_gid(ax, "regions")
+    cell_colours = drawn(ax, "regions")
+    classes = cells.get_array().astype(int)
+    for k, patch in enumerate(legend.get_patches()):
+        np.testing.assert_array_equal(patch.get_facecolor()[:3],
+                                      cell_colours[classes == k][0, :3])
+    # Labels may be the class names.
+    ax = plr.plot_partition(part, color_by="class", points=POINTS,
+                            labels=[names[k] for k in LABELS], class_names=names, ax=axes())
+    np.testing.assert_array_equal(by_gid(ax, "points").get_array(), LABELS)
+    # Without class cells, the legend shows the points' classes as markers.
+    ax = plr.plot_partition(part, points=POINTS, labels=[0, 2, 2, 2], legend=True, ax=axes())
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["class 0", "class 2"]
+    palette = plr.plotting.class_palette(3)
+    for marker, k in zip(legend.legend_handles, (0, 2)):
+        np.testing.assert_array_equal(matplotlib.colors.to_rgba(marker.get_markerfacecolor()),
+                                      palette[k])
+
+
+def test_bad_labels_and_legends(three_classes):
+    _, part = three_classes
+    with pytest.raises(plr.InvalidArgumentError, match=r"labels has shape \(3,\) but there "
+                       r"are 4 points"):
+        plr.plot_partition(part, points=POINTS, labels=[0, 1, 2], ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match="must be class indices"):
+        plr.plot_partition(part, points=POINTS, labels=[0, 1, -1, 2], ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match="must be class indices"):
+        plr.plot_partition(part, points=POINTS, labels=[0, 1, 0.5, 2], ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match="pass class_names"):
+        plr.plot_partition(part, points=POINTS, labels=list("abca"), ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match=r"labels \['d'\] are not in"):
+        plr.plot_partition(part, points=POINTS, labels=list("abcd"), class_names="abc",
+                           ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match="labels are given without points"):
+        plr.plot_partition(part, labels=LABELS, ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match="class_names has 2 names but there "
+                       "are 3 classes"):
+        plr.plot_partition(part, color_by="class", class_names=["a", "b"], ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match="legend=True has nothing to list"):
+        plr.plot_partition(part, legend=True, ax=axes())

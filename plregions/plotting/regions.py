@@ -15,7 +15,8 @@ import numpy as np
 from plregions.errors import InvalidArgumentError
 from plregions.plotting.polygons import class_cells, decision_segments, plot_window, region_polygons
 
-__all__ = ["plot_partition", "plot_region_graph", "plot_surface", "COLOR_BY"]
+__all__ = ["plot_partition", "plot_region_graph", "plot_surface", "class_palette",
+           "COLOR_BY"]
 
 COLOR_BY = ("region", "linear_region", "output", "class")
 
@@ -48,22 +49,72 @@ def _region_colors(labels: np.ndarray, cmap):
     return cmap((order[labels] % 20 + 0.5) / 20)
 
 
-def _class_colors(n_classes: int, labels, cmap):
-    """A discrete colour map and norm giving class ``k`` the ``k``-th colour."""
-    import matplotlib
-    from matplotlib.colors import BoundaryNorm, ListedColormap
+def class_palette(n_classes: int, cmap=None) -> np.ndarray:
+    """The colour of every class index: one mapping for cells, data points and legends.
 
-    if labels is not None and np.size(labels):
-        n_classes = max(n_classes, int(np.max(labels)) + 1)
-    base = matplotlib.colormaps[cmap or ("tab10" if n_classes <= 10 else "tab20")]
-    listed = ListedColormap(base(np.arange(n_classes) % base.N))
-    return listed, BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes)
+    Parameters
+    ----------
+    n_classes : int
+    cmap : str or Colormap, optional
+        A qualitative colour map (at most 32 colours, such as ``"tab10"`` or ``"Set1"``)
+        gives class ``k`` its ``k``-th colour (cycling); a continuous one (``"viridis"``) is
+        sampled at ``n_classes`` evenly spaced points. Default: ``"tab10"`` up to 10
+        classes, ``"tab20"`` up to 20, ``"turbo"`` (sampled) beyond.
+
+    Returns
+    -------
+    ndarray of shape (n_classes, 4)
+        RGBA.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> bool((class_palette(3)[2] == matplotlib.colormaps["tab10"](2)).all())
+    True
+    """
+    import matplotlib
+
+    if cmap is None:
+        cmap = "tab10" if n_classes <= 10 else "tab20" if n_classes <= 20 else "turbo"
+    base = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
+    if base.N <= 32:
+        return np.asarray(base(np.arange(n_classes) % base.N))
+    return np.asarray(base(np.linspace(0.0, 1.0, n_classes) if n_classes > 1 else [0.0]))
+
+
+def _class_labels(labels, n_points: int, class_names) -> np.ndarray:
+    """Point labels as class indices, checked (names are looked up in ``class_names``)."""
+    raw = np.asarray(labels)
+    if raw.shape != (n_points,):
+        raise InvalidArgumentError(
+            f"labels has shape {raw.shape} but there are {n_points} points; give one class "
+            "label per point")
+    if raw.dtype.kind in "USO":
+        if class_names is None:
+            raise InvalidArgumentError(
+                "labels are not integers; pass class_names to look them up, or give class "
+                "indices 0, 1, ...")
+        index = {str(name): k for k, name in enumerate(class_names)}
+        unknown = sorted({str(v) for v in raw.tolist()} - index.keys())
+        if unknown:
+            raise InvalidArgumentError(
+                f"labels {unknown} are not in class_names {list(map(str, class_names))}")
+        return np.array([index[str(v)] for v in raw.tolist()], dtype=np.int64)
+    if raw.dtype.kind == "b":
+        raw = raw.astype(np.int64)
+    if raw.size and (raw.dtype.kind not in "iuf" or not np.all(raw == np.round(raw))
+                     or raw.min() < 0):
+        raise InvalidArgumentError(
+            "labels must be class indices 0, 1, ... (the index of the network output that "
+            f"predicts the class), got {raw[:5].tolist()}...")
+    return raw.astype(np.int64)
 
 
 def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, cmap=None,
                    boundaries: bool = True, edgecolor="black", linewidth: float = 0.4,
                    points=None, labels=None, decision_boundary: bool = False, window=None,
-                   alpha: float = 1.0):
+                   alpha: float = 1.0, class_names=None, class_cmap=None,
+                   legend: bool = False):
     """Draw the activation regions of a 2-D partition.
 
     Parameters
@@ -80,19 +131,34 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
         The output shown by ``color_by="output"``.
     ax : matplotlib Axes, optional
     cmap : str or Colormap, optional
+        The regions' colour map: ``"tab20"`` for regions and linear regions, ``"viridis"``
+        for the output; for ``color_by="class"`` the class colours (as ``class_cmap``).
     boundaries : bool
         Draw the region boundaries.
     points : array_like of shape (n, 2), optional
         Data points in the partition's coordinates (for a plane slice,
         ``plane.project(X)``), drawn on top.
-    labels : array_like of int, shape (n,), optional
-        Class labels of the points: label ``k`` gets the colour of class ``k``.
+    labels : array_like of shape (n,), optional
+        The points' classes: indices ``0, 1, ...`` of the network outputs (or names from
+        ``class_names``). Class ``k`` is drawn in the colour of class ``k`` in every mode,
+        which for ``color_by="class"`` is the colour of the cells where the network
+        predicts ``k``: a point on a cell of another colour is misclassified (for a plane
+        slice: at its projection).
     decision_boundary : bool
         Draw where the predicted class changes (exact segments).
     window : ((x_lo, x_hi), (y_lo, y_hi)), optional
         The part of the plane drawn; by default the domain, or for all of R^2 a window
         holding every vertex. Polygons are clipped to it.
     alpha : float
+        Opacity of the regions (the points stay opaque).
+    class_names : sequence of str, optional
+        Names of the classes in output order, for the legend and for named ``labels``.
+    class_cmap : str or Colormap, optional
+        The class colours (see :func:`class_palette`); by default ``cmap`` when
+        ``color_by="class"``, else ``"tab10"``.
+    legend : bool
+        Add a legend: one entry per class (the cells' and the points' colour), and the
+        decision boundary.
 
     Returns
     -------
@@ -108,17 +174,48 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
     >>> ax = plr.plot_partition(part, ax=Figure().add_subplot())
     >>> len(ax.collections[0].get_paths())
     4
+
+    Points take the colour of their class, the colour of the cells of that class:
+
+    >>> ax = plr.plot_partition(part, color_by="class", points=[[0.5, -0.5], [-0.5, 0.5]],
+    ...                         labels=[1, 0], class_names=["y <= 0", "y > 0"], legend=True,
+    ...                         ax=Figure().add_subplot())
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['y <= 0', 'y > 0']
     """
     from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.colors import BoundaryNorm, ListedColormap
 
     if color_by not in COLOR_BY:
         raise InvalidArgumentError(
             f"color_by={color_by!r}; choose one of {', '.join(map(repr, COLOR_BY))}")
+    if labels is not None and points is None:
+        raise InvalidArgumentError("labels are given without points; pass points=... too")
     window = plot_window(part, window)
     ax = _axes(ax)
+    if points is not None:
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        if labels is not None:
+            labels = _class_labels(labels, points.shape[0], class_names)
+    # One class -> colour mapping (and norm) shared by the class cells, the points and the
+    # legend, so that class k has one colour everywhere.
+    n_classes = max(2, part.network.n_out,
+                    int(labels.max()) + 1 if labels is not None and labels.size else 0)
+    if class_names is not None:
+        if len(class_names) < n_classes:
+            raise InvalidArgumentError(
+                f"class_names has {len(class_names)} names but there are {n_classes} classes "
+                "(one per network output, two for one output, and every label); give one "
+                "name per class")
+        n_classes = len(class_names)
+    palette = class_palette(n_classes, class_cmap if class_cmap is not None else (
+        cmap if color_by == "class" else None))
+    class_map = ListedColormap(palette)
+    class_norm = BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes)
     polys = region_polygons(part, window)
     keep = [i for i, p in enumerate(polys) if p.shape[0] >= 3]
     edge = edgecolor if boundaries else "none"
+    shown_classes: set[int] = set()
     if color_by in ("region", "linear_region"):
         labels_ = (np.arange(len(part)) if color_by == "region"
                    else part.linear_region_labels)
@@ -152,9 +249,9 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
             for k, cell in class_cells(polys[i], A[i], c[i]):
                 cells.append(cell)
                 classes.append(k)
-        class_cmap, class_norm = _class_colors(max(2, A.shape[1]), labels, cmap)
+        shown_classes.update(classes)
         # The class of every cell is the collection's data array (get_array()).
-        faces = PolyCollection(cells, array=np.array(classes, dtype=float), cmap=class_cmap,
+        faces = PolyCollection(cells, array=np.array(classes, dtype=float), cmap=class_map,
                                norm=class_norm, edgecolors="none", alpha=alpha)
         faces.set_gid("regions")
         ax.add_collection(faces)
@@ -163,6 +260,7 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
                                  edgecolors=edgecolor, linewidths=linewidth)
         outline.set_gid("boundaries")
         ax.add_collection(outline)
+    handles = []
     if decision_boundary:
         A, c = part.output_maps
         segments = [seg for i in keep for seg in decision_segments(polys[i], A[i], c[i])]
@@ -170,25 +268,49 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
                                label="decision boundary")
         lines.set_gid("decision boundary")
         ax.add_collection(lines)
+        handles.append(lines)
     if points is not None:
-        points = np.asarray(points, dtype=float).reshape(-1, 2)
         if labels is None:
             scatter = ax.scatter(points[:, 0], points[:, 1], c="white", edgecolors="black",
                                  s=18, zorder=3)
         else:
-            # Label k gets the colour of class k (as the cells of color_by="class").
-            labels = np.asarray(labels, dtype=int).reshape(-1)
-            n_out = part.network.n_out
-            label_cmap, label_norm = _class_colors(max(2, n_out), labels,
-                                                   cmap if color_by == "class" else None)
-            scatter = ax.scatter(points[:, 0], points[:, 1], c=labels, cmap=label_cmap,
-                                 norm=label_norm, edgecolors="black", s=18, zorder=3)
+            # The label is the collection's data array, coloured by the class mapping.
+            scatter = ax.scatter(points[:, 0], points[:, 1], c=labels.astype(float),
+                                 cmap=class_map, norm=class_norm, edgecolors="black", s=18,
+                                 zorder=3)
+            shown_classes.update(labels.tolist())
         scatter.set_gid("points")
+    if legend:
+        if not shown_classes and not handles:
+            raise InvalidArgumentError(
+                "legend=True has nothing to list: it names the classes of "
+                "color_by='class' or of labelled points, and the decision boundary")
+        ax.legend(handles=_class_handles(sorted(shown_classes), palette, class_names,
+                                         patches=color_by == "class") + handles,
+                  fontsize="small")
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
     ax.set_aspect("equal", adjustable="box")
     _axis_labels(part, ax)
     return ax
+
+
+def _class_handles(classes, palette, class_names, patches: bool) -> list:
+    """Legend entries in the class colours: patches for class cells, else markers."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = []
+    for k in classes:
+        name = str(class_names[k]) if class_names is not None else f"class {k}"
+        if patches:
+            handles.append(Patch(facecolor=palette[k], edgecolor="black", linewidth=0.5,
+                                 label=name))
+        else:
+            handles.append(Line2D([], [], marker="o", linestyle="none", markersize=5,
+                                  markerfacecolor=palette[k], markeredgecolor="black",
+                                  label=name))
+    return handles
 
 
 def plot_region_graph(part, *, ax=None, node_size: float = 12.0, node_color="black",
