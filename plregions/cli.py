@@ -11,6 +11,12 @@ Commands
     R^4 and in the bounding box of the 150 flowers, with the training points.
 ``plregions count MODEL [--box LO HI | --lower L.. --upper U..] [--json]``
     Activation, linear and (in R^d) bounded regions of a saved network.
+``plregions plot MODEL DOMAIN -o FILE`` and ``plregions slice MODEL DOMAIN``
+    See :mod:`plregions.plotting.cli_commands`.
+
+MODEL is a network file (.npz, .onnx, .pt) or the name of a bundled network: ``iris``
+(4-8-8-3, Fisher's Iris) or ``digits`` (64-64-64-64-10, the 8x8 handwritten digits). A
+file of that name in the working directory wins over the bundled network.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import json
 import re
 import sys
 import time
+from pathlib import Path
 
 import plregions as plr
 from plregions.plotting.cli_commands import add_plot_parser, add_slice_parser
@@ -33,6 +40,20 @@ domain: all of R^d unless a box is given, either as
   --box LO HI                      the cube [LO, HI]^d, or
   --lower L1 .. Ld --upper U1 .. Ud  one bound per coordinate (a single number is
                                    used for every coordinate)"""
+
+
+BUNDLED = {"iris": plr.default_network, "digits": plr.digits_network}
+"""Bundled networks the command line knows by name."""
+
+MODEL_HELP = ("a network file (.npz, .onnx, .pt), or a bundled network: "
+              + " or ".join(BUNDLED))
+
+
+def load_model(name: str, trusted: bool = False) -> plr.Network:
+    """The network a MODEL argument names: a bundled network or a file."""
+    if name in BUNDLED and not Path(name).exists():
+        return BUNDLED[name]()
+    return plr.load_network(name, trusted=trusted)
 
 
 _NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^-(inf|infinity)$",
@@ -71,8 +92,7 @@ def _parser() -> argparse.ArgumentParser:
                     "of the 150 flowers.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     analyze.add_argument("model", nargs="?", metavar="MODEL",
-                         help="a network file (.npz, .onnx, .pt); default: the bundled "
-                              "Iris network")
+                         help=MODEL_HELP + "; default: iris, with its data")
     _add_domain_arguments(analyze)
     analyze.set_defaults(run=_analyze, subparser=analyze)
     count = commands.add_parser(
@@ -80,14 +100,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Count the activation regions and linear regions of a network in all "
                     "of R^d (with its bounded regions) or in a box.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    count.add_argument("model", metavar="MODEL", help="a network file (.npz, .onnx, .pt)")
+    count.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     _add_domain_arguments(count)
     count.add_argument("--activation-only", action="store_true",
                        help="count activation regions only, streaming them (memory-light; "
                             "no linear or bounded regions)")
     count.set_defaults(run=_count, subparser=count)
-    plot = add_plot_parser(commands, load_network=plr.load_network)
-    slice_ = add_slice_parser(commands, load_network=plr.load_network)
+    plot = add_plot_parser(commands, load_network=load_model, model_help=MODEL_HELP)
+    slice_ = add_slice_parser(commands, load_network=load_model, model_help=MODEL_HELP)
     for p in (parser, analyze, count, plot, slice_):
         # Bounds such as -1e-9 or -inf are numbers, not options.
         p._negative_number_matcher = _NEGATIVE_NUMBER
@@ -221,7 +241,7 @@ def _report_json(report: plr.RegionReport, model: str) -> dict:
 
 def _analyze(args, parser) -> int:
     bounds = _box_bounds(args, parser)
-    if args.model is None:
+    if args.model is None or (args.model == "iris" and not Path(args.model).exists()):
         net = plr.default_network()
         X, _, _ = plr.load_iris()
         box = _box(bounds, net.n_in)
@@ -233,7 +253,7 @@ def _analyze(args, parser) -> int:
         title = (f"plregions analyze: the bundled Iris network (a ReLU MLP trained on Fisher's "
                  f"{X.shape[0]} Iris flowers, inputs in cm)")
     else:
-        net = plr.load_network(args.model, trusted=args.trusted)
+        net = load_model(args.model, trusted=args.trusted)
         X, box, box_name = None, _box(bounds, net.n_in), "box"
         model = args.model
         title = f"plregions analyze: {args.model}"
@@ -247,7 +267,7 @@ def _analyze(args, parser) -> int:
 
 def _count(args, parser) -> int:
     bounds = _box_bounds(args, parser)
-    net = plr.load_network(args.model, trusted=args.trusted)
+    net = load_model(args.model, trusted=args.trusted)
     box = _box(bounds, net.n_in)
     result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
               "n_neurons": net.n_neurons,

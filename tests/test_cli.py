@@ -242,3 +242,65 @@ def test_version_and_help(capsys):
     assert code == 0 and out.strip() == f"plregions {plr.__version__}"
     code, out, _ = run(capsys, "count", "--help")
     assert code == 0 and "--lower" in out and "--box LO HI" in out
+
+
+# -- bundled networks by name, slice inputs from files ----------------------------------------
+def _first_images(*digits):
+    X, y, images = plr.load_digits()
+    return X, images[[int(np.flatnonzero(y == d)[0]) for d in digits]]
+
+
+def test_bundled_names_load_the_bundled_networks(capsys, iris):
+    got = run_json(capsys, "count", "iris", "--activation-only")
+    assert got["architecture"] == "4-8-8-3" and got["n_regions"] == len(plr.partition(iris[2]))
+    by_name, default = run_json(capsys, "analyze", "iris"), run_json(capsys, "analyze")
+    del by_name["seconds"], default["seconds"]
+    assert by_name == default and default["model"] == "bundled Iris network"
+
+
+def test_a_file_of_a_bundled_name_wins(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "digits").write_text("W0")
+    code, out, err = run(capsys, "slice", "digits", "--segment", *["0"] * 128)
+    assert_clean_error(code, out, err, "digits")   # the file was read, and refused
+
+
+def test_slice_digits_through_images_in_files(capsys, tmp_path):
+    X, three = _first_images(0, 6, 8)
+    np.save(tmp_path / "three.npy", three)             # (3, 8, 8) images, flattened in C order
+    got = run_json(capsys, "slice", "digits", "--plane-file", str(tmp_path / "three.npy"),
+                   "--margin", "0.25")
+    assert (got["n_regions"], got["n_adjacent_pairs"], got["method"]) == (2272, 4440, "plane")
+    _, two = _first_images(1, 7)
+    np.savetxt(tmp_path / "two.csv", two.reshape(2, 64), delimiter=",")
+    got = run_json(capsys, "slice", "digits", "--segment-file", str(tmp_path / "two.csv"))
+    assert (got["n_regions"], got["method"]) == (31, "line")
+    out_png = tmp_path / "digits.png"
+    code, out, err = run(capsys, "plot", "digits", "--plane-file", str(tmp_path / "three.npy"),
+                         "--margin", "0.25", "--color-by", "class", "--decision-boundary",
+                         "-o", str(out_png))
+    assert code == 0, err
+    assert "2272 activation regions" in out and out_png.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (np.zeros((2, 64)), "holds 2 rows; it must hold exactly 3 inputs"),
+    (np.zeros((3, 63)), "have 63 numbers but the network takes 64 inputs"),
+    (np.float64(1.0), "holds a single number"),
+], ids=["rows", "width", "scalar"])
+def test_bad_input_files(capsys, tmp_path, content, fragment):
+    path = tmp_path / "points.npy"
+    np.save(path, content)
+    assert_clean_error(*run(capsys, "slice", "digits", "--plane-file", str(path)), fragment)
+
+
+def test_unreadable_input_files(capsys, tmp_path):
+    text = tmp_path / "points.txt"
+    text.write_text("1 2 x\n")
+    assert_clean_error(*run(capsys, "slice", "digits", "--segment-file", str(text)),
+                       "not a file of numbers")
+    assert_clean_error(*run(capsys, "slice", "digits", "--segment-file",
+                            str(tmp_path / "missing.csv")), "cannot read it")
+    code, out, err = run(capsys, "slice", "digits", "--plane-file", str(text), "--segment",
+                         *["0"] * 128)
+    assert code == 2 and "give one domain" in err

@@ -13,9 +13,10 @@ not import the importers.
 ``plregions slice MODEL DOMAIN [--json]``
 
 DOMAIN is one of ``--plane P1 P2 P3`` (3 x n_in numbers: the plane through three inputs,
-with ``--margin``), ``--origin O --u U --v V [--bounds S0 S1 T0 T1]``, ``--segment A B``
-(2 x n_in numbers), or for a 2-input (plot, slice) or 1-input network ``--box LO HI`` /
-``--lower .. --upper ..`` (nothing: all of R^n_in).
+with ``--margin``), ``--plane-file FILE`` (the same three inputs as the rows of a file),
+``--origin O --u U --v V [--bounds S0 S1 T0 T1]``, ``--segment A B`` (2 x n_in numbers)
+or ``--segment-file FILE``, or for a 2-input (plot, slice) or 1-input network
+``--box LO HI`` / ``--lower .. --upper ..`` (nothing: all of R^n_in).
 """
 
 from __future__ import annotations
@@ -41,9 +42,12 @@ DOMAIN_HELP = """\
 the slice or domain, one of:
   --plane X.. Y.. Z..           the plane through three inputs (3 x n_in numbers, one
                                 input after the other), bounded around them (--margin)
+  --plane-file FILE             the same, the three inputs being the rows of FILE (.npy,
+                                or text: .csv, .txt; images are flattened in C order)
   --origin O.. --u U.. --v V..  the plane origin + s u + t v, with --bounds S0 S1 T0 T1
                                 (without --bounds: the whole plane)
   --segment A.. B..             the segment from input A to input B (2 x n_in numbers)
+  --segment-file FILE           the same, A and B being the two rows of FILE
   --box LO HI                   the square [LO, HI]^n_in (2-input or 1-input networks)
   --lower L.. --upper U..       a box, one bound per input (or one for all)
   (nothing)                     all of R^n_in, for a 2-input or 1-input network"""
@@ -53,6 +57,9 @@ def _add_domain_arguments(parser: argparse.ArgumentParser, segment: bool = True)
     group = parser.add_argument_group("domain", DOMAIN_HELP)
     group.add_argument("--plane", nargs="+", type=float, metavar="X",
                        help="three inputs the plane passes through (3 x n_in numbers)")
+    group.add_argument("--plane-file", metavar="FILE",
+                       help="a .npy, .csv or .txt file whose three rows are the inputs the "
+                            "plane passes through")
     group.add_argument("--margin", type=float, default=0.1,
                        help="with --plane: margin around the three points, as a fraction of "
                             "their extent (default 0.1)")
@@ -64,6 +71,9 @@ def _add_domain_arguments(parser: argparse.ArgumentParser, segment: bool = True)
     if segment:
         group.add_argument("--segment", nargs="+", type=float, metavar="X",
                            help="the segment between two inputs (2 x n_in numbers)")
+        group.add_argument("--segment-file", metavar="FILE",
+                           help="a .npy, .csv or .txt file whose two rows are the ends of "
+                                "the segment")
     group.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"))
     group.add_argument("--lower", nargs="+", type=float, metavar="L")
     group.add_argument("--upper", nargs="+", type=float, metavar="U")
@@ -73,6 +83,8 @@ def _check_domain_arguments(args, parser) -> None:
     """Argument conflicts, checked before the model is loaded."""
     given = [name for name, on in (
         ("--plane", args.plane is not None),
+        ("--plane-file", args.plane_file is not None),
+        ("--segment-file", getattr(args, "segment_file", None) is not None),
         ("--origin/--u/--v", any(getattr(args, k) is not None for k in ("origin", "u", "v"))),
         ("--segment", getattr(args, "segment", None) is not None),
         ("--box", args.box is not None),
@@ -92,9 +104,50 @@ def _check_domain_arguments(args, parser) -> None:
         parser.error("--lower and --upper go together")
 
 
+def read_inputs(path: str, n_rows: int, d: int, option: str) -> np.ndarray:
+    """The ``n_rows`` inputs stored in a file, as an array of shape ``(n_rows, d)``.
+
+    ``.npy`` files are read without pickle; any other suffix is read as text (numbers
+    separated by commas or white space, one input per line). Each row is flattened in C
+    order, so a ``(3, 8, 8)`` array of images gives three inputs of 64 numbers.
+    """
+    try:
+        if str(path).endswith(".npy"):
+            rows = np.load(path, allow_pickle=False)
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read().replace(",", " ")
+            rows = np.array([[float(v) for v in line.split()] for line in text.splitlines()
+                             if line.strip() and not line.lstrip().startswith("#")])
+    except OSError as err:
+        raise InvalidDomainError(f"{option} {path}: cannot read it ({err.strerror})") from None
+    except ValueError as err:
+        raise InvalidDomainError(
+            f"{option} {path}: not a file of numbers ({err}); give a .npy array or a text "
+            "file with one input per line") from None
+    rows = np.asarray(rows, dtype=float)
+    if rows.ndim == 0 or rows.shape[0] != n_rows:
+        found = "a single number" if rows.ndim == 0 else f"{rows.shape[0]} rows"
+        raise InvalidDomainError(
+            f"{option} {path}: holds {found}; it must hold exactly {n_rows} inputs, one "
+            "per row")
+    rows = rows.reshape(n_rows, -1)
+    if rows.shape[1] != d:
+        raise InvalidDomainError(
+            f"{option} {path}: its inputs have {rows.shape[1]} numbers but the network "
+            f"takes {d} inputs")
+    return rows
+
+
 def _domain(args, net: Network):
     """The domain the arguments describe, for this network."""
     d = net.n_in
+    if args.plane_file is not None:
+        p1, p2, p3 = read_inputs(args.plane_file, 3, d, "--plane-file")
+        return Plane.through(p1, p2, p3, margin=args.margin)
+    if getattr(args, "segment_file", None) is not None:
+        a, b = read_inputs(args.segment_file, 2, d, "--segment-file")
+        return Segment(a, b)
     if args.plane is not None:
         if len(args.plane) != 3 * d:
             raise InvalidDomainError(
@@ -149,14 +202,18 @@ def _loader(load_network):
     return load
 
 
-def add_plot_parser(subparsers, *, load_network=None) -> argparse.ArgumentParser:
+def add_plot_parser(subparsers, *, load_network=None,
+                    model_help: str = "a network file (.npz, .onnx, .pt)"
+                    ) -> argparse.ArgumentParser:
     """Register ``plregions plot`` on the main parser's subcommands.
 
     Parameters
     ----------
     subparsers : the object returned by ``ArgumentParser.add_subparsers``
     load_network : callable, optional
-        ``path -> Network``; pass ``plregions.load_network``.
+        ``name -> Network``; the main CLI passes its loader (files and bundled names).
+    model_help : str
+        Help text of the MODEL argument.
     """
     plot = subparsers.add_parser(
         "plot", help="draw the regions of a network on a plane, a box or a segment",
@@ -164,7 +221,7 @@ def add_plot_parser(subparsers, *, load_network=None) -> argparse.ArgumentParser
                     "plane through three inputs, or origin + s u + t v), on a box for a "
                     "2-input network, or the function along a segment, into an image file.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    plot.add_argument("model", metavar="MODEL", help="a network file (.npz, .onnx, .pt)")
+    plot.add_argument("model", metavar="MODEL", help=model_help)
     _add_domain_arguments(plot)
     plot.add_argument("-o", "--file", required=True, metavar="FILE",
                       help="the image to write (.png, .pdf, .svg)")
@@ -227,21 +284,25 @@ def run_plot(args, parser) -> int:
 
 # --- slice ------------------------------------------------------------------------------------
 
-def add_slice_parser(subparsers, *, load_network=None) -> argparse.ArgumentParser:
+def add_slice_parser(subparsers, *, load_network=None,
+                    model_help: str = "a network file (.npz, .onnx, .pt)"
+                    ) -> argparse.ArgumentParser:
     """Register ``plregions slice`` on the main parser's subcommands.
 
     Parameters
     ----------
     subparsers : the object returned by ``ArgumentParser.add_subparsers``
     load_network : callable, optional
-        ``path -> Network``; pass ``plregions.load_network``.
+        ``name -> Network``; the main CLI passes its loader (files and bundled names).
+    model_help : str
+        Help text of the MODEL argument.
     """
     cut = subparsers.add_parser(
         "slice", help="count the regions met by a plane or a segment",
         description="Count, exactly, the activation and linear regions of a network met by "
                     "a 2-D slice (a plane) or a 1-D slice (a segment) of its input space.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    cut.add_argument("model", metavar="MODEL", help="a network file (.npz, .onnx, .pt)")
+    cut.add_argument("model", metavar="MODEL", help=model_help)
     _add_domain_arguments(cut)
     cut.add_argument("--json", action="store_true",
                      help="print one JSON object instead of text")
