@@ -708,9 +708,7 @@ def wide_case(seed):
     return plr.from_arrays([W0, W1, np.ones((1, w2))], [b0, b1, [0.0]])
 
 
-PLANE_EDGE_BUG = ("BUG: the 2-D engine (method='plane') reports an edge between regions whose "
-                  "closures meet in a single vertex")
-WIDE_BUGS = {(seed, "auto"): PLANE_EDGE_BUG for seed in (1, 5, 10, 11, 13, 20, 26, 29, 31)}
+WIDE_BUGS: dict[tuple[int, str], str] = {}
 
 
 def _wide_params(seeds):
@@ -792,7 +790,7 @@ def test_long_thin_region_is_bounded(backend):
 
 @pytest.mark.parametrize("offset", [
     pytest.param(1e5, id="1e5"),
-    pytest.param(1e7, id="1e7", marks=pytest.mark.xfail(strict=True, reason=PLANE_EDGE_BUG))])
+    pytest.param(1e7, id="1e7")])
 def test_plane_engine_edges_of_a_far_triangle(offset):
     # Lines x = D, y = D, x + y = 2D + 1: three lines in general position, 9 facets.
     net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
@@ -803,7 +801,6 @@ def test_plane_engine_edges_of_a_far_triangle(offset):
         assert plr.region_graph(part).number_of_edges() == 9, method
 
 
-@pytest.mark.xfail(strict=True, reason=PLANE_EDGE_BUG)
 def test_plane_engine_no_edge_at_a_vertex():
     # Regions 110 and 011 meet only at the point (-165.2778, 183.5004).
     net = plr.from_arrays(

@@ -378,3 +378,105 @@ def test_positive_layer_scales_change_nothing(seed):
         assert_same_partition(part, reference)
     assert_same_partition(reference, plr.partition(plr.from_arrays(weights, biases), box,
                                                    method="layerwise"))
+
+
+# --- adjacency: a shared piece of a line, not a shared vertex ------------------------------------
+
+def test_regions_meeting_in_a_vertex_far_out_are_not_adjacent():
+    # Lines x = D, y = D and x + y = 2D + 1: regions on opposite sides of the vertices
+    # (D + 1, D) and (D, D + 1) meet there only. 13 vertices and 19 edges in the window.
+    for offset in (1e3, 1e7, 3e7):
+        net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+                              [[-offset, -offset, -2 * offset - 1], [0.0]])
+        part = plr.partition(net)
+        assert part.method == "plane"
+        assert part.edges.shape == (9, 2)
+        assert part.polygons.euler == (13, 19, 7)
+        assert_same_partition(part, plr.partition(net, method="layerwise"), bounded=True)
+
+
+def test_bent_line_crossing_at_a_shallow_angle_makes_no_edge():
+    # The second-layer line bends on x-line 0 to run nearly along it on one side, so the
+    # vertex where it crosses is uncertain along the line by ~1e-8: regions 110 and 011
+    # meet in that vertex only.
+    net = plr.from_arrays(
+        [[[504.34116771654317, 454.25878009699545],
+          [-0.001350066148642712, -0.0007883068226385111]],
+         [[-0.09643216015562055, 0.6803784532741461]], [[1.0]]],
+        [[-0.3019875494549759, 0.12223985839217535], [-0.13656633397682774], [0.0]])
+    part = plr.partition(net)
+    assert part.method == "plane"
+    i, j = part.index_of([True, True, False]), part.index_of([False, True, True])
+    assert not plr.region_graph(part).has_edge(i, j)
+    assert part.polygons.euler == (12, 17, 6)
+    assert_same_partition(part, plr.partition(net, method="layerwise"), bounded=True)
+
+
+def far_case(seed: int):
+    """A small 2-input network in all of R^2 with hyperplanes at widely different scales,
+    its geometry far from the origin.
+
+    Even seeds: every first-layer line passes near a centre 10^U(3, 8) away, rows and
+    biases around it scaled by 10^U(-2, 2). Odd seeds: lines near the origin and one more
+    10^U(4, 7.3) away, so that the window reaches far out while most vertices stay near
+    the origin. Returns the network and the distance of the far geometry.
+    """
+    rng = np.random.default_rng(50_000 + seed)
+    w1, w2 = int(rng.integers(2, 5)), int(rng.integers(1, 4))
+    if seed % 2 == 0:
+        W0 = rng.normal(size=(w1, 2)) * 10 ** rng.uniform(-2, 2, size=(w1, 1))
+        centre = rng.normal(size=2)
+        distance = 10 ** rng.uniform(3, 8)
+        centre *= distance / np.linalg.norm(centre)
+        b0 = rng.normal(size=w1) * 10 ** rng.uniform(-2, 2, size=w1) - W0 @ centre
+    else:
+        far_row = rng.normal(size=2)
+        distance = 10 ** rng.uniform(4, 7.3)
+        W0 = np.vstack([rng.normal(size=(w1, 2)), far_row / np.linalg.norm(far_row)])
+        b0 = np.append(rng.normal(size=w1), distance)
+        w1 += 1
+    W1, b1 = rng.normal(size=(w2, w1)), rng.normal(size=w2)
+    return plr.from_arrays([W0, W1, np.ones((1, w2))], [b0, b1, [0.0]]), distance
+
+
+def _declines(net) -> bool:
+    """The 2-D engine declines all of R^2 (vertices too far out for a safe window)."""
+    from plregions.engines.plane import WindowTooLarge, enumerate_plane
+
+    try:
+        enumerate_plane(net, 1.0, plr.Tolerance(), store=False)
+    except WindowTooLarge:
+        return True
+    return False
+
+
+def check_far(seed):
+    net, _ = far_case(seed)
+    part = plr.partition(net, method="plane")
+    # The only fallback allowed is a window too large for the engine.
+    assert (part.method == "layerwise") == _declines(net)
+    if part.method == "plane":
+        assert_same_partition(part, plr.partition(net, method="layerwise"), bounded=True)
+        V, E, F = part.polygons.euler
+        assert V - E + F == 1 and F == len(part)
+
+
+FAR_SAMPLE = list(range(16))
+
+
+def test_far_cases_are_varied():
+    cases = [far_case(seed) for seed in FAR_SAMPLE]
+    distances = np.array([distance for _, distance in cases])
+    assert distances.min() < 1e4 and distances.max() > 3e7
+    assert sum(plr.partition(net, method="plane").method == "plane" for net, _ in cases) >= 12
+
+
+@pytest.mark.parametrize("seed", FAR_SAMPLE)
+def test_far_and_widely_scaled_networks_agree_with_layerwise(seed):
+    check_far(seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(16, 400))
+def test_far_and_widely_scaled_networks_agree_with_layerwise_exhaustive(seed):
+    check_far(seed)

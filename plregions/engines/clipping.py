@@ -119,8 +119,6 @@ def _grow_b2(a, need, keep):
 
 # --- one cell, one layer ---------------------------------------------------------------------
 
-# --- one cell, one layer ---------------------------------------------------------------------
-
 @njit(cache=True)
 def _exact_form(level, i, forms, bits, unit_off, w_rows, wt_off, bias, slope, is_neuron):
     """Unit ``i``'s form at ``level >= 1`` summed afresh from the parent's forms, and the
@@ -403,9 +401,36 @@ def _disc(x, y, p0, k):
 
 
 @njit(cache=True)
+def _crossing(px, py, qx, qy, dp, dq, chord_lines, edge_chord, nx, ny, o):
+    """Where the line ``nx x + ny y + o = 0`` crosses the edge from ``p`` to ``q`` (signed
+    distances ``dp`` and ``dq``, of opposite signs), which lies on chord ``edge_chord``.
+
+    The point is solved from the two lines, so that its rounding error is relative to its
+    own coordinates: interpolating between the edge's end points would carry their
+    rounding error, which is relative to theirs (the corners of a window holding far
+    vertices, say). Should rounding put the solved point off the edge, the interpolated
+    one is taken.
+    """
+    mx = chord_lines[edge_chord, 1]
+    my = -chord_lines[edge_chord, 0]
+    mo = chord_lines[edge_chord, 2]
+    det = mx * ny - my * nx
+    ex = qx - px
+    ey = qy - py
+    if det != 0.0:
+        cx = (my * o - mo * ny) / det
+        cy = (nx * mo - mx * o) / det
+        s = (cx - px) * ex + (cy - py) * ey
+        if 0.0 <= s <= ex * ex + ey * ey:
+            return cx, cy
+    t = dp / (dp - dq)
+    return px + t * ex, py + t * ey
+
+
+@njit(cache=True)
 def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, alloc, total,
                spare, ci, nx, ny, o, eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters,
-               chord_dirs):
+               chord_lines, chord_neuron, neuron):
     """Cut every part of one cell by one line, in place.
 
     Part ``j`` is entry ``cb + j`` of the part arrays: its vertices are
@@ -414,9 +439,10 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
     when it has vertices farther than ``eps`` on both sides; then its positive half stays
     in its slot (or moves to a new one at ``alloc`` when it outgrows it) and its negative
     half gets a new slot, each with room for ``spare`` more vertices. Otherwise its bit
-    ``ci`` is its side.
+    ``ci`` is its side. Every cut makes a chord: its line (direction and offset) goes to
+    ``chord_lines`` and the line's neuron to ``chord_neuron``.
 
-    Returns ``(n_parts, alloc, total_vertices, chord_dirs)``.
+    Returns ``(n_parts, alloc, total_vertices, chord_lines, chord_neuron)``.
     """
     m = n_sub
     for j in range(cb, cb + n_sub):
@@ -449,15 +475,18 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
             continue
         chord = counters[0]
         counters[0] = chord + 1
-        chord_dirs = _grow_f2(chord_dirs, chord + 1, chord)
-        chord_dirs[chord, 0] = -ny
-        chord_dirs[chord, 1] = nx
+        chord_lines = _grow_f2(chord_lines, chord + 1, chord)
+        chord_lines[chord, 0] = -ny
+        chord_lines[chord, 1] = nx
+        chord_lines[chord, 2] = o
+        chord_neuron = _grow_i1(chord_neuron, chord + 1, chord)
+        chord_neuron[chord] = neuron
         for i in range(k):
             nxt = i + 1 if i + 1 < k else 0
             if cls[i] * cls[nxt] < 0:
-                t = dist[i] / (dist[i] - dist[nxt])
-                ix[i] = x[s0 + i] + t * (x[s0 + nxt] - x[s0 + i])
-                iy[i] = y[s0 + i] + t * (y[s0 + nxt] - y[s0 + i])
+                ix[i], iy[i] = _crossing(x[s0 + i], y[s0 + i], x[s0 + nxt], y[s0 + nxt],
+                                         dist[i], dist[nxt], chord_lines, lab[s0 + i] >> 1,
+                                         nx, ny, o)
                 iid[i] = counters[1]
                 counters[1] += 1
         new0 = alloc
@@ -527,7 +556,7 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
         dcx[j], dcy[j], drr[j] = _disc(x, y, s0, k_pos)
         dcx[jn], dcy[jn], drr[jn] = _disc(x, y, new0, k_neg)
         m += 1
-    return m, alloc, total, chord_dirs
+    return m, alloc, total, chord_lines, chord_neuron
 
 
 @njit(cache=True)
@@ -607,7 +636,7 @@ def _centroid_ball(x, y, p0, k):
 
 @njit(cache=True)
 def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, w_rows, wt_off,
-                 w_l1, bias, slope, is_neuron, neuron_id, chord_dirs, n_bytes, eps, parallel,
+                 w_l1, bias, slope, is_neuron, neuron_id, chord_lines, n_bytes, eps, parallel,
                  store):
     """Enumerate every region of the network inside the convex polygon ``root``.
 
@@ -621,15 +650,18 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         ``wt_off[l]``: transposed ``(n_{l-1}, n_l)`` and as they are ``(n_l, n_{l-1})``,
         both row-major; w_l1 the 1-norm of each unit's weight row.
     bias, slope, is_neuron, neuron_id : per unit (neuron_id is the global neuron index or -1).
-    chord_dirs : float64 (k0, 2), unit directions of the domain's sides.
+    chord_lines : float64 (k0, 3), the domain's sides as lines: the unit direction
+        ``(d0, d1)`` of side ``i`` and the offset ``o`` of its line
+        ``d1 x - d0 y + o = 0``. The chords made by cuts are appended.
     n_bytes, eps, parallel, store : packed pattern width, distance threshold, relative
         threshold of constant forms, and 0 to count only.
 
     Returns
     -------
-    (n_regions, patterns, points, radii, indptr, xy, labels, ids, chord_dirs, n_ids)
-        with ``xy`` (n_vertices, 2) and int32 ``labels`` and ``ids`` (arrays may be views
-        of larger buffers).
+    (n_regions, patterns, points, radii, indptr, xy, labels, ids, chord_lines,
+     chord_neuron, n_ids)
+        with ``xy`` (n_vertices, 2), int32 ``labels`` and ``ids``, and the neuron of every
+        chord (-1 for the domain's sides); arrays may be views of larger buffers.
     """
     L = unit_off.shape[0] - 1
     maxw = 1
@@ -685,7 +717,8 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     iy = np.empty(scratch)
     iid = np.empty(scratch, dtype=np.int32)
     counters = np.zeros(2, dtype=np.int64)  # chords, vertex ids
-    counters[0] = chord_dirs.shape[0]
+    counters[0] = chord_lines.shape[0]
+    chord_neuron = np.full(max(64, chord_lines.shape[0]), -1, dtype=np.int64)
     counters[1] = k0
     # Outputs.
     cap_r = 1024 if store else 1
@@ -802,10 +835,11 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
                 pbits = _grow_b2(pbits, need_p, keep)
                 porder = _grow_i1(porder, need_p, keep)
                 pkeys = _grow_i1(pkeys, need_p, keep)
-                n_sub, alloc, total, chord_dirs = _cut_parts(
+                n_sub, alloc, total, chord_lines, chord_neuron = _cut_parts(
                     vx, vy, vid, vlab, pst, pln, pcap, pbits, pcx, pcy, prr, cb, n_sub, alloc,
                     total, spare, ci, lines[level, ci, 0], lines[level, ci, 1], lines[level, ci, 2],
-                    eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters, chord_dirs)
+                    eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters, chord_lines,
+                    chord_neuron, neuron_id[unit_off[level] + cross[level, ci]])
             vtop[row] = alloc
             n_parts[row] = n_sub
             n_child[level] = n_sub
@@ -884,7 +918,7 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         radii[r] = rad
     return (n_regions, patterns[:n_regions], points[:n_regions], radii[:n_regions],
             indptr[:n_regions + 1], oxy[:n_out_v], olab[:n_out_v], oid[:n_out_v],
-            chord_dirs[:counters[0]], counters[1])
+            chord_lines[:counters[0]], chord_neuron[:counters[0]], counters[1])
 
 
 # --- adjacency and the Euler check -----------------------------------------------------------
@@ -917,25 +951,62 @@ def _sort_segment(keys, idx, start, stop):
 
 
 @njit(cache=True)
-def adjacency_and_euler(indptr, xy, labels, ids, chord_dirs, n_ids, n_domain, eps_facet,
-                        eps_merge):
+def _end_sine(chord_lines, ch, label):
+    """``|sin|`` of the angle between chord ``ch`` and the chord of edge label ``label``."""
+    other = label >> 1
+    return abs(chord_lines[ch, 0] * chord_lines[other, 1]
+               - chord_lines[ch, 1] * chord_lines[other, 0])
+
+
+@njit(cache=True)
+def _same_bit(patterns, ra, rb, g):
+    """Neuron ``g`` (none if ``g < 0``) has the same bit in the packed patterns of two
+    regions."""
+    if g < 0:
+        return True
+    mask = np.uint8(1 << (7 - (g & 7)))
+    return (patterns[ra, g >> 3] & mask) == (patterns[rb, g >> 3] & mask)
+
+
+@njit(cache=True)
+def adjacency_and_euler(indptr, xy, labels, ids, chord_lines, chord_neuron, patterns, n_ids,
+                        n_domain, eps_facet, rounding):
     """Facet-adjacent pairs, the counts V and E of the subdivision, and which regions touch
     the domain's boundary.
 
     Every polygon edge lies on a chord (its label) and covers an interval of the chord's
-    parameter ``t = direction . point``. On each chord the edges of either side tile it,
-    so two regions are adjacent iff edges of theirs on opposite sides overlap by more
-    than ``eps_facet``. Edge end points closer than ``eps_merge`` along a chord are one
-    vertex of the subdivision (a vertex made on one side of a chord and a T-junction on
-    the other), and the gaps between consecutive distinct end points are its edges.
-    Chords ``0 .. n_domain - 1`` are the domain's sides. Memory: a few integers per edge.
+    parameter ``t = direction . point``; on each chord the edges of either side tile it.
+    The end points of all these edges, of both sides, are the chord's *break points*.
+    Two consecutive break points are one vertex of the subdivision unless the segment
+    between them is a facet (DESIGN.md section 1): unless a point of it lies farther than
+    the threshold from both lines that end it there (the polygon edges meeting the chord
+    at the two break points). With ``s1, s2`` the sines of those lines' angles with the
+    chord, that largest distance is ``gap * s1 * s2 / (s1 + s2)``. Measured across the
+    end lines it is well conditioned where the break points are not: a line nearly
+    parallel to the chord moves its break point far along the chord for a rounding error
+    of its position, and two regions meeting at a single vertex then seem to share a
+    piece of the chord. The threshold is ``eps_facet``, and never below ``rounding``
+    times the coordinates of the break points (the precision of float64 there).
+
+    The vertices found this way split each chord into its edges, and ``V - E + F = 1``
+    is checked on that subdivision. Two regions are adjacent iff their edges on opposite
+    sides of a chord share one of its edges, and no neuron of a line ending their two
+    edges is active in one region and inactive in the other. That second, exact test
+    comes from continuity: every pre-activation keeps its sign across the relative
+    interior of a facet, so only the neurons vanishing on the facet flip; a neuron whose
+    line crosses the chord where the two edges end flips only between regions that meet
+    in that single point (rounding can make such edges seem to overlap, by any amount
+    when the line crosses at a shallow angle and its position is uncertain).
+    ``chord_neuron`` gives the neuron of each chord (-1 for the domain's sides,
+    chords ``0 .. n_domain - 1``) and ``patterns`` the packed activation patterns.
+    Memory: a few numbers per edge.
 
     Returns ``(pairs (m, 2) with pairs[:, 0] < pairs[:, 1], n_vertices, n_edges,
     touches (n,) uint8)``.
     """
     n = indptr.shape[0] - 1
     ne = labels.shape[0]
-    n_chords = chord_dirs.shape[0]
+    n_chords = chord_lines.shape[0]
     region = np.empty(ne, dtype=np.int32)
     count = np.zeros(n_chords + 1, dtype=np.int64)
     touches = np.zeros(max(n, 1), dtype=np.uint8)
@@ -963,9 +1034,17 @@ def adjacency_and_euler(indptr, xy, labels, ids, chord_dirs, n_ids, n_domain, ep
     hi = np.empty(longest)
     id_lo = np.empty(longest, dtype=np.int64)
     id_hi = np.empty(longest, dtype=np.int64)
+    sin_lo = np.empty(longest)
+    nr_lo = np.empty(longest, dtype=np.int64)
+    nr_hi = np.empty(longest, dtype=np.int64)
+    sin_hi = np.empty(longest)
+    mag_lo = np.empty(longest)
+    mag_hi = np.empty(longest)
     local = np.empty(longest, dtype=np.int64)
     pos = np.empty(longest, dtype=np.int64)
     neg = np.empty(longest, dtype=np.int64)
+    vpos = np.empty(longest + 1, dtype=np.int64)   # vertex index of each break point
+    vneg = np.empty(longest + 1, dtype=np.int64)
     parent = np.arange(n_ids)
     used = np.zeros(n_ids, dtype=np.uint8)
     n_edges = 0
@@ -974,18 +1053,29 @@ def adjacency_and_euler(indptr, xy, labels, ids, chord_dirs, n_ids, n_domain, ep
         k = count[ch + 1] - start
         if k == 0:
             continue
-        d0 = chord_dirs[ch, 0]
-        d1 = chord_dirs[ch, 1]
+        d0 = chord_lines[ch, 0]
+        d1 = chord_lines[ch, 1]
         for q in range(k):
             e = order[start + q]
             r = region[e]
             f = e + 1 if e + 1 < indptr[r + 1] else indptr[r]
+            p = e - 1 if e > indptr[r] else indptr[r + 1] - 1
             ta = d0 * xy[e, 0] + d1 * xy[e, 1]
             tb = d0 * xy[f, 0] + d1 * xy[f, 1]
+            sa = _end_sine(chord_lines, ch, labels[p])
+            sb = _end_sine(chord_lines, ch, labels[f])
+            ma = max(abs(xy[e, 0]), abs(xy[e, 1]))
+            mb = max(abs(xy[f, 0]), abs(xy[f, 1]))
+            na = chord_neuron[labels[p] >> 1]
+            nb = chord_neuron[labels[f] >> 1]
             if ta <= tb:
                 lo[q], hi[q], id_lo[q], id_hi[q] = ta, tb, ids[e], ids[f]
+                sin_lo[q], sin_hi[q], mag_lo[q], mag_hi[q] = sa, sb, ma, mb
+                nr_lo[q], nr_hi[q] = na, nb
             else:
                 lo[q], hi[q], id_lo[q], id_hi[q] = tb, ta, ids[f], ids[e]
+                sin_lo[q], sin_hi[q], mag_lo[q], mag_hi[q] = sb, sa, mb, ma
+                nr_lo[q], nr_hi[q] = nb, na
             local[q] = q
         _sort_segment(lo, local, 0, k)
         n_pos = 0
@@ -997,66 +1087,91 @@ def adjacency_and_euler(indptr, xy, labels, ids, chord_dirs, n_ids, n_domain, ep
             else:
                 neg[n_neg] = local[q]
                 n_neg += 1
-        # Pairs: a two-pointer walk over the two sides' tilings of the chord.
+        # Break points: each side's are lo of every piece and hi of the last. Merge the
+        # two sorted sequences into vertices, numbered along the chord.
+        i = 0 if n_pos > 0 else 1
+        j = 0 if n_neg > 0 else 1
+        n_vert = -1
+        last_t = 0.0
+        last_s = 0.0
+        last_m = 0.0
+        last_id = 0
+        while i <= n_pos or j <= n_neg:
+            if i > n_pos and j > n_neg:
+                break
+            tp = np.inf
+            if i <= n_pos:
+                tp = lo[pos[i]] if i < n_pos else hi[pos[n_pos - 1]]
+            tn = np.inf
+            if j <= n_neg:
+                tn = lo[neg[j]] if j < n_neg else hi[neg[n_neg - 1]]
+            if tp <= tn:
+                t = tp
+                if i < n_pos:
+                    v, s, mg = id_lo[pos[i]], sin_lo[pos[i]], mag_lo[pos[i]]
+                else:
+                    q = pos[n_pos - 1]
+                    v, s, mg = id_hi[q], sin_hi[q], mag_hi[q]
+            else:
+                t = tn
+                if j < n_neg:
+                    v, s, mg = id_lo[neg[j]], sin_lo[neg[j]], mag_lo[neg[j]]
+                else:
+                    q = neg[n_neg - 1]
+                    v, s, mg = id_hi[q], sin_hi[q], mag_hi[q]
+            used[v] = 1
+            same = False
+            if n_vert >= 0:
+                both = last_s + s
+                reach = (t - last_t) * (last_s * s / both) if both > 0 else 0.0
+                same = reach <= max(eps_facet, rounding * max(last_m, mg))
+            if same:
+                ra = _root(parent, v)
+                rb = _root(parent, last_id)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+            else:
+                n_vert += 1
+            if tp <= tn:
+                vpos[i] = n_vert
+                i += 1
+            else:
+                vneg[j] = n_vert
+                j += 1
+            last_t = t
+            last_s = s
+            last_m = mg
+            last_id = v
+        n_edges += n_vert
+        # Pairs: a two-pointer walk over the two sides' tilings, in vertex numbers.
         i = 0
         j = 0
         while i < n_pos and j < n_neg:
             qp = pos[i]
             qn = neg[j]
-            if min(hi[qp], hi[qn]) - max(lo[qp], lo[qn]) > eps_facet:
+            ra = region[order[start + qp]]
+            rb = region[order[start + qn]]
+            if (max(vpos[i], vneg[j]) < min(vpos[i + 1], vneg[j + 1])
+                    and _same_bit(patterns, ra, rb, nr_lo[qp])
+                    and _same_bit(patterns, ra, rb, nr_hi[qp])
+                    and _same_bit(patterns, ra, rb, nr_lo[qn])
+                    and _same_bit(patterns, ra, rb, nr_hi[qn])):
                 if n_pairs == pairs.shape[0]:
                     grown = np.empty((2 * n_pairs, 2), dtype=np.int64)
                     for c in range(n_pairs):
                         grown[c, 0] = pairs[c, 0]
                         grown[c, 1] = pairs[c, 1]
                     pairs = grown
-                ra = region[order[start + qp]]
-                rb = region[order[start + qn]]
                 pairs[n_pairs, 0] = min(ra, rb)
                 pairs[n_pairs, 1] = max(ra, rb)
                 n_pairs += 1
-            if hi[qp] < hi[qn]:
+            if vpos[i + 1] < vneg[j + 1]:
                 i += 1
-            else:
+            elif vpos[i + 1] > vneg[j + 1]:
                 j += 1
-        # Break points: each side's are lo of every piece and hi of the last; merge the
-        # two sorted sequences, one vertex per cluster closer than eps_merge.
-        i = 0 if n_pos > 0 else 1
-        j = 0 if n_neg > 0 else 1
-        have = False
-        last_t = 0.0
-        last_id = 0
-        while i <= n_pos or j <= n_neg:
-            if i > n_pos and j > n_neg:
-                break
-            if i <= n_pos:
-                tp = lo[pos[i]] if i < n_pos else hi[pos[n_pos - 1]]
             else:
-                tp = np.inf
-            if j <= n_neg:
-                tn = lo[neg[j]] if j < n_neg else hi[neg[n_neg - 1]]
-            else:
-                tn = np.inf
-            if tp <= tn:
-                t = tp
-                v = id_lo[pos[i]] if i < n_pos else id_hi[pos[n_pos - 1]]
                 i += 1
-            else:
-                t = tn
-                v = id_lo[neg[j]] if j < n_neg else id_hi[neg[n_neg - 1]]
                 j += 1
-            used[v] = 1
-            if have and t - last_t <= eps_merge:
-                ra = _root(parent, v)
-                rb = _root(parent, last_id)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-            else:
-                if have:
-                    n_edges += 1
-                have = True
-            last_t = t
-            last_id = v
     n_vertices = 0
     for v in range(n_ids):
         if used[v] == 1 and _root(parent, v) == v:

@@ -20,10 +20,19 @@ holds every vertex of the partition and meets every region
 unbounded ones.
 
 Every cut creates a *chord* shared by the two parts; both sides keep the chord's label on
-their edges. At the end, two regions are adjacent iff their edges on one chord overlap
-with positive length (DESIGN.md section 1), and the counts of vertices ``V`` and edges
-``E`` of the subdivision satisfy ``V - E + F = 1`` (checked). The per-cell work runs in
-compiled kernels (:mod:`plregions.engines.clipping`).
+their edges. A new vertex is solved from the cutting line and the line of the edge it
+cuts (not interpolated between the edge's end points), so that its rounding error is
+relative to its own coordinates, also in a window reaching far out. At the end the end
+points of the edges on each chord are merged into the vertices of the subdivision: two
+are one unless the piece of chord between them is a facet, a point of it lying farther
+than ``Tolerance.facet * scale`` (and than :data:`ROUNDING` times the coordinates there)
+from both lines that end it. Two regions are adjacent iff their edges on one chord share
+a piece and no neuron of the lines ending those edges flips between them: across a
+facet only the neurons vanishing on it flip (DESIGN.md section 1), while regions that
+meet in a single vertex differ in a neuron whose line crosses the chord there. The
+counts of vertices ``V`` and edges ``E`` of the subdivision satisfy ``V - E + F = 1``
+(checked). The per-cell work runs in compiled kernels
+(:mod:`plregions.engines.clipping`).
 """
 
 from __future__ import annotations
@@ -40,6 +49,13 @@ from plregions.network import Network
 
 __all__ = ["Polygons", "PlaneResult", "EulerCheckError", "enumerate_polygons",
            "enumerate_plane", "box_polygon"]
+
+
+# Break points of the subdivision are solved from two lines, so their rounding errors are
+# a few units in the last place of their own coordinates: a margin below this many times
+# a break point's largest coordinate is not resolved there (64 units, with room to spare;
+# it matters only far from the origin, where it exceeds ``Tolerance.facet``).
+ROUNDING = 64 * float(np.finfo(float).eps)
 
 
 class EulerCheckError(RuntimeError):
@@ -190,10 +206,13 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
         return _single_region(polygon, n_bytes, store)
     sides = np.roll(polygon, -1, axis=0) - polygon
     side_dirs = sides / np.linalg.norm(sides, axis=1)[:, None]
-    (n, patterns, points, radii, indptr, vertices, labels, ids, chord_dirs,
+    # The domain's sides as chords: direction (d0, d1), line d1 x - d0 y + o = 0.
+    side_lines = np.column_stack([side_dirs, side_dirs[:, 0] * polygon[:, 1]
+                                  - side_dirs[:, 1] * polygon[:, 0]])
+    (n, patterns, points, radii, indptr, vertices, labels, ids, chord_lines, chord_neuron,
      n_ids) = clipping.run_clipping(
         polygon[:, 0].copy(), polygon[:, 1].copy(), np.arange(k0, dtype=np.int64),
-        2 * np.arange(k0, dtype=np.int64), *_first_forms(net), *_net_arrays(net), side_dirs,
+        2 * np.arange(k0, dtype=np.int64), *_first_forms(net), *_net_arrays(net), side_lines,
         n_bytes, eps, tol.parallel, 1 if store else 0)
     n = int(n)
     if not store:
@@ -207,7 +226,8 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
     indptr = indptr.copy()
     vertices = vertices.copy()
     pairs, n_vertices, n_edges, touches = clipping.adjacency_and_euler(
-        indptr, vertices, labels, ids, chord_dirs, int(n_ids), k0, tol.facet * scale, eps)
+        indptr, vertices, labels, ids, chord_lines, chord_neuron, patterns, int(n_ids), k0,
+        tol.facet * scale, ROUNDING)
     del labels, ids
     edges, csr_indptr, csr_neighbors = clipping.sorted_edges_and_csr(pairs, n)
     euler = (int(n_vertices), int(n_edges), n)
