@@ -349,10 +349,8 @@ REAL_DATA = [
 (`plr.load_iris()`): four measurements in cm in, three species logits out. Here are its
 regions in all of R^4 and around the data, slices through flowers with the exact
 decision boundary, the network along a segment between two flowers, and the region
-graph.
-
-(No digits network ships with plregions yet; with one, the same cells apply to planes
-through three images.)"""),
+graph; then the same on images: the bundled network trained on the 8x8 handwritten
+digits, on a plane through three digit images and along the segment between two."""),
     ("code", """\
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -442,6 +440,58 @@ degrees = np.array([d for _, d in graph.degree()])
 axes[1].hist(degrees, bins=np.arange(degrees.max() + 2) - 0.5)
 axes[1].set_xlabel("neighbours of a region (facets)")
 axes[1].set_ylabel("regions");"""),
+    ("md", """\
+## Images: a plane through three handwritten digits
+
+`plr.digits_network()` is a 64-64-64-64-10 ReLU network trained on 75 % of the 1,797 8x8
+digits of `plr.load_digits()` (pixels 0..16, flattened row by row; retrained by
+`benchmarks/train_digits.py`). A plane through three images is a 2-D slice of its
+64-dimensional input space; the 2-D engine partitions it exactly in milliseconds. The
+held-out images are drawn at their projections onto the plane, in the colour of their
+true digit."""),
+    ("code", """\
+X_img, y_img, images = plr.load_digits()
+digits_net = plr.digits_network()
+through = [int(np.flatnonzero(y_img == d)[0]) for d in (0, 6, 8)]
+digit_plane = plr.Plane.through(*X_img[through], margin=0.25)
+digit_part = plr.partition(digits_net, digit_plane)
+print(digit_part, f"{digit_part.n_linear_regions} linear regions")
+near = np.isin(y_img, (0, 6, 8))
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.8), layout="constrained")
+plr.plot_partition(digit_part, ax=axes[0], linewidth=0.1)
+axes[0].set_title(f"{len(digit_part)} activation regions on the plane", fontsize=10)
+plr.plot_partition(digit_part, color_by="class", ax=axes[1], decision_boundary=True,
+                   linewidth=0.05, alpha=0.8, points=digit_plane.project(X_img[near]),
+                   labels=y_img[near], legend=True,
+                   class_names=[f"digit {d}" for d in range(10)])
+axes[1].set_title("predicted digit; the 0s, 6s and 8s projected onto the plane", fontsize=10);"""),
+    ("md", """\
+## Along the segment from a 1 to a 7
+
+The ten logits along the straight path from an image of a 1 to an image of a 7, with the
+exact breakpoints, and the blended image where the predicted digit changes."""),
+    ("code", """\
+one, seven = (X_img[np.flatnonzero(y_img == d)[0]] for d in (1, 7))
+digit_pieces = plr.affine_pieces(digits_net, plr.Segment(one, seven))
+# Where the logits of 1 and 7 cross: solve c1 + m1 s = c7 + m7 s on each piece and keep
+# the solution that lies in its piece.
+c, m, bounds = digit_pieces.intercepts, digit_pieces.slopes, digit_pieces.bounds
+with np.errstate(divide="ignore", invalid="ignore"):
+    s_cross = (c[:, 7] - c[:, 1]) / (m[:, 1] - m[:, 7])
+inside = (bounds[:-1] <= s_cross) & (s_cross <= bounds[1:])
+s_change = float(s_cross[inside][0])
+around = plr.Segment(one, seven).to_input([s_change - 1e-3, s_change + 1e-3])
+print(f"{len(digit_pieces.slopes)} affine pieces; the logits of 1 and 7 cross at "
+      f"s = {s_change:.4f}; predicted just before and after: "
+      f"{digits_net(around).argmax(axis=1).tolist()}")
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), layout="constrained",
+                         gridspec_kw={"width_ratios": [3, 1]})
+plr.plot_affine_pieces(digit_pieces, ax=axes[0])
+axes[0].set_xlabel("s (0 = the 1, 1 = the 7)")
+axes[0].set_ylabel("logits")
+axes[1].imshow(((1 - s_change) * one + s_change * seven).reshape(8, 8), cmap="gray_r")
+axes[1].set_title(f"the image at s = {s_change:.2f}", fontsize=10)
+axes[1].axis("off");"""),
 ]
 
 NOTEBOOKS = {

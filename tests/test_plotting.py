@@ -464,6 +464,12 @@ def test_legend_lists_each_class_in_its_colour(three_classes):
     for marker, k in zip(legend.legend_handles, (0, 2)):
         np.testing.assert_array_equal(matplotlib.colors.to_rgba(marker.get_markerfacecolor()),
                                       palette[k])
+    # A fixed corner by default (not matplotlib's slow "best"); a dict sets the options.
+    assert legend._loc == matplotlib.legend.Legend.codes["upper right"]
+    ax = plr.plot_partition(part, points=POINTS, labels=LABELS, ax=axes(),
+                            legend={"loc": "lower left", "title": "digits"})
+    assert ax.get_legend()._loc == matplotlib.legend.Legend.codes["lower left"]
+    assert ax.get_legend().get_title().get_text() == "digits"
 
 
 def test_bad_labels_and_legends(three_classes):

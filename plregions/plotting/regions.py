@@ -114,7 +114,7 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
                    boundaries: bool = True, edgecolor="black", linewidth: float = 0.4,
                    points=None, labels=None, decision_boundary: bool = False, window=None,
                    alpha: float = 1.0, class_names=None, class_cmap=None,
-                   legend: bool = False):
+                   legend: bool | dict = False):
     """Draw the activation regions of a 2-D partition.
 
     Parameters
@@ -156,9 +156,10 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
     class_cmap : str or Colormap, optional
         The class colours (see :func:`class_palette`); by default ``cmap`` when
         ``color_by="class"``, else ``"tab10"``.
-    legend : bool
+    legend : bool or dict
         Add a legend: one entry per class (the cells' and the points' colour), and the
-        decision boundary.
+        decision boundary. A dict gives keyword arguments of ``Axes.legend`` (default
+        ``loc="upper right"``: matplotlib's ``"best"`` searches every drawn polygon).
 
     Returns
     -------
@@ -285,9 +286,11 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
             raise InvalidArgumentError(
                 "legend=True has nothing to list: it names the classes of "
                 "color_by='class' or of labelled points, and the decision boundary")
+        options = {"loc": "upper right", "fontsize": "small"}
+        if isinstance(legend, dict):
+            options.update(legend)
         ax.legend(handles=_class_handles(sorted(shown_classes), palette, class_names,
-                                         patches=color_by == "class") + handles,
-                  fontsize="small")
+                                         patches=color_by == "class") + handles, **options)
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
     ax.set_aspect("equal", adjustable="box")
