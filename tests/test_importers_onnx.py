@@ -66,10 +66,10 @@ def assert_same(net, model, X, sample_shape, rtol, runtime="ort"):
     np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol * scale)
 
 
-def assert_same_on_regions(net, model, rtol, box=1.0):
+def assert_same_on_regions(net, model, rtol, box=1.0, runtime="ort"):
     part = plr.partition(net, plr.Box(-box * np.ones(net.n_in), box * np.ones(net.n_in)))
     assert len(part) >= 2
-    assert_same(net, model, part.interior_points, net.input_shape, rtol)
+    assert_same(net, model, part.input_points, net.input_shape, rtol, runtime=runtime)
 
 
 def random_inputs(d, n=32, seed=0):
@@ -410,6 +410,314 @@ def test_trailing_relu_keeps_an_identity_output_layer():
     np.testing.assert_array_equal(net.output.weight, np.eye(3))
     assert_same(net, model, random_inputs(2), (2,), rtol=1e-9)
     assert_same_on_regions(net, model, rtol=1e-9)
+
+
+# -- clamps, absolute values, shrinkage and elementwise extrema -----------------------------
+
+def assert_same_layers(got, want):
+    """The same network, array for array."""
+    assert got.architecture == want.architecture
+    for a, b in zip(got.hidden, want.hidden):
+        np.testing.assert_array_equal(a.weight, b.weight)
+        np.testing.assert_array_equal(a.bias, b.bias)
+        np.testing.assert_array_equal(a.negative_slope, b.negative_slope)
+    np.testing.assert_array_equal(got.output.weight, want.output.weight)
+    np.testing.assert_array_equal(got.output.bias, want.output.bias)
+
+
+def with_activation(node, extra_inits=(), *, elem=DOUBLE, opset=17):
+    """The 2-5-3 MLP with ``node`` (reading h, writing a) as its activation."""
+    nodes, inits = mlp_nodes()
+    nodes[1] = node
+    return make_model(nodes, ["N", 2], {**inits, **dict(extra_inits)}, elem=elem, opset=opset)
+
+
+def clip_node(opset, lo=None, hi=None):
+    """Clip h -> a with constant bounds: inputs from opset 11, attributes before."""
+    if opset >= 11:
+        names = ["h", "" if lo is None else "lo", "" if hi is None else "hi"]
+        while names[-1] == "":
+            names.pop()
+        inits = {k: np.array(v) for k, v in (("lo", lo), ("hi", hi)) if v is not None}
+        return helper.make_node("Clip", names, ["a"], name="clip"), inits
+    attrs = {k: v for k, v in (("min", lo), ("max", hi)) if v is not None}
+    return helper.make_node("Clip", ["h"], ["a"], name="clip", **attrs), {}
+
+
+@pytest.mark.parametrize("opset", [7, 11, 13])
+def test_clip_min_zero_is_exactly_the_relu_network(opset):
+    # ONNX Runtime has float32 Clip kernels only before opset 12.
+    relu = plr.from_onnx(with_activation(helper.make_node("Relu", ["h"], ["a"]), elem=FLOAT,
+                                         opset=opset))
+    model = with_activation(*clip_node(opset, lo=0.0), elem=FLOAT, opset=opset)
+    net = plr.from_onnx(model)
+    assert_same_layers(net, relu)
+    assert net.n_neurons == 5 and net.hidden[0].kind == "relu"
+    assert_same(net, model, random_inputs(2), (2,), rtol=1e-5)
+
+
+@pytest.mark.parametrize("opset", [7, 13])
+@pytest.mark.parametrize("lo, hi, n_neurons", [
+    (0.5, None, 5), (None, 0.3, 5), (-0.5, 0.7, 10), (0.25, 0.25, 0), (0.7, -0.5, 0)])
+def test_clip_bounds_as_inputs_or_attributes(opset, lo, hi, n_neurons):
+    elem = DOUBLE if opset >= 12 else FLOAT
+    rtol = 1e-9 if elem == DOUBLE else 1e-5
+    # onnxruntime's Clip-6 refuses min > max, which ONNX defines from opset 11 on.
+    runtime = "reference" if opset < 11 and n_neurons == 0 and lo > hi else "ort"
+    model = with_activation(*clip_node(opset, lo, hi), elem=elem, opset=opset)
+    net = plr.from_onnx(model)
+    assert net.n_neurons == n_neurons
+    assert_same(net, model, random_inputs(2), (2,), rtol=rtol, runtime=runtime)
+    if n_neurons:
+        assert_same_on_regions(net, model, rtol=rtol, box=3.0)
+    else:                                   # min >= max: the constant max, as ONNX says
+        out = net(random_inputs(2))
+        np.testing.assert_allclose(out, np.broadcast_to(out[0], out.shape), rtol=1e-12)
+
+
+def test_clip_without_bounds_is_no_layer_and_type_limits_are_no_bound():
+    lowest, largest = -np.finfo(np.float32).max, np.finfo(np.float32).max
+    for node, inits, opset in [
+            (helper.make_node("Clip", ["h"], ["a"]), {}, 13),
+            (*clip_node(7, lowest, largest), 7),
+            (*clip_node(13, -np.inf, np.finfo(np.float64).max), 13)]:
+        net = plr.from_onnx(with_activation(node, inits, opset=opset))
+        assert net.architecture == "2-3"
+    # One-sided with the other bound at its default: exactly the ReLU network.
+    relu = plr.from_onnx(with_activation(helper.make_node("Relu", ["h"], ["a"]), opset=7))
+    assert_same_layers(plr.from_onnx(with_activation(*clip_node(7, 0.0, largest), opset=7)),
+                       relu)
+
+
+def test_clip_bounds_computed_from_shapes():
+    # The bound is only known when the network is built (it comes from Shape).
+    nodes, inits = mlp_nodes()
+    nodes[1:2] = [helper.make_node("Shape", ["h"], ["s"]),
+                  helper.make_node("Gather", ["s", "one"], ["n"], axis=0),
+                  helper.make_node("Cast", ["n"], ["nf"], to=DOUBLE),
+                  helper.make_node("Div", ["nf", "ten"], ["lo"]),
+                  helper.make_node("Clip", ["h", "lo"], ["a"])]
+    model = make_model(nodes, ["N", 2], {**inits, "one": np.array(1, np.int64),
+                                         "ten": np.array(10.0)})
+    net = plr.from_onnx(model)
+    assert net.n_neurons == 5
+    assert_same(net, model, random_inputs(2), (2,), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9, box=3.0)
+
+
+def test_clip_to_input_dependent_or_nan_bounds_is_refused():
+    nodes, inits = mlp_nodes()
+    nodes[1:2] = [helper.make_node("ReduceMean", ["h"], ["m"], keepdims=1),
+                  helper.make_node("Clip", ["h", "m"], ["c"], name="clip_var"),
+                  helper.make_node("Clip", ["c", "", "nan"], ["a"], name="clip_nan")]
+    model = make_model(nodes, ["N", 2], {**inits, "nan": np.array(np.nan)}, opset=13)
+    with pytest.raises(UnsupportedLayerError) as info:
+        plr.from_onnx(model)
+    assert info.value.unsupported == [
+        "clip_var (op Clip, domain ai.onnx, opset 13): clips to an input-dependent min "
+        "('m'); only constant bounds are supported (Max(x, lo) and Min(x, hi) of two "
+        "input-dependent tensors are converted)",
+        "clip_nan (op Clip, domain ai.onnx, opset 13): has a NaN bound"]
+
+
+@pytest.mark.parametrize("alpha, beta", [(None, None), (0.5, -0.2), (-0.3, 0.4), (0.0, 0.7)])
+def test_hard_sigmoid(alpha, beta):
+    attrs = {k: v for k, v in (("alpha", alpha), ("beta", beta)) if v is not None}
+    node = helper.make_node("HardSigmoid", ["h"], ["a"], **attrs)
+    model = with_activation(node)
+    net = plr.from_onnx(model)
+    assert net.n_neurons == (0 if alpha == 0.0 else 10)
+    X = random_inputs(2)
+    # onnxruntime has a float32 kernel only; the ONNX reference evaluator runs float64.
+    assert_same(net, model, X, (2,), rtol=1e-12, runtime="reference")
+    model32 = with_activation(node, elem=FLOAT)
+    assert_same(plr.from_onnx(model32), model32, X, (2,), rtol=1e-5)
+    if alpha != 0.0:
+        assert_same_on_regions(net, model, rtol=1e-12, box=4.0, runtime="reference")
+
+
+def test_abs():
+    model = with_activation(helper.make_node("Abs", ["h"], ["a"]))
+    net = plr.from_onnx(model)
+    assert net.n_neurons == 10 and net.architecture == "2-10-3"
+    assert_same(net, model, random_inputs(2), (2,), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9)
+
+
+@pytest.mark.parametrize("lambd", [0.5, 0.0, 1.25])
+def test_soft_shrink(lambd):
+    node = helper.make_node("Shrink", ["h"], ["a"], bias=lambd, lambd=lambd)
+    model = with_activation(node)
+    net = plr.from_onnx(model)
+    assert net.n_neurons == 10
+    # onnxruntime computes Shrink in float32 even on doubles; the reference runs float64.
+    assert_same(net, model, random_inputs(2), (2,), rtol=1e-12, runtime="reference")
+    assert_same(net, model, random_inputs(2), (2,), rtol=1e-6)
+    assert_same_on_regions(net, model, rtol=1e-12, box=3.0, runtime="reference")
+
+
+def test_abs_and_zero_shrink_count_activation_and_linear_regions():
+    # |x| = relu(x) + relu(-x): 2 and 2; relu(x) - relu(-x) = x: 2 activation regions, 1 linear.
+    for node, n_linear in [(helper.make_node("Abs", ["x"], ["y"]), 2),
+                           (helper.make_node("Shrink", ["x"], ["y"], bias=0.0, lambd=0.0), 1)]:
+        part = plr.partition(plr.from_onnx(make_model([node], ["N", 1])),
+                             plr.Box([-1.0], [1.0]))
+        assert (len(part), part.n_linear_regions) == (2, n_linear)
+
+
+def test_thresholded_relu_with_alpha_zero_is_relu():
+    relu = plr.from_onnx(with_activation(helper.make_node("Relu", ["h"], ["a"])))
+    node = helper.make_node("ThresholdedRelu", ["h"], ["a"], alpha=0.0)
+    assert_same_layers(plr.from_onnx(with_activation(node)), relu)
+
+
+def test_discontinuous_activations_are_all_refused_with_the_reason():
+    nodes = [helper.make_node("ThresholdedRelu", ["x"], ["t"], name="thr"),
+             helper.make_node("Shrink", ["t"], ["s"], bias=0.5, lambd=0.25, name="hard"),
+             helper.make_node("Shrink", ["s"], ["y"], bias=-0.5, lambd=-0.5, name="neg")]
+    with pytest.raises(UnsupportedLayerError) as info:
+        plr.from_onnx(make_model(nodes, [1, 2]))
+    assert info.value.unsupported == [
+        "thr (op ThresholdedRelu, domain ai.onnx, opset 17): is discontinuous at alpha=1.0, "
+        "where it jumps from 0 to alpha; only alpha=0, which is Relu, is converted "
+        "(continuous look-alikes that are: Relu(x - alpha), Clip(x, min=alpha) and Shrink "
+        "with bias == lambd)",
+        "hard (op Shrink, domain ai.onnx, opset 17): is discontinuous at -lambd and lambd "
+        "because bias=0.5 differs from lambd=0.25 (Shrink with bias == lambd, the soft "
+        "shrinkage, is converted)",
+        "neg (op Shrink, domain ai.onnx, opset 17): is discontinuous at 0.5 because "
+        "lambd=-0.5 is negative (Shrink with bias == lambd >= 0, the soft shrinkage, is "
+        "converted)"]
+
+
+@pytest.mark.parametrize("op", ["Max", "Min"])
+def test_max_min_against_constants_broadcast(op):
+    r = rng(20)
+    relu_like = {"c": np.zeros(5)}
+    model = with_activation(helper.make_node(op, ["h", "c"], ["a"]), relu_like)
+    net = plr.from_onnx(model)
+    assert net.n_neurons == 5
+    if op == "Max":                       # Max(h, 0) is Relu(h), unit for unit
+        assert_same_layers(net, plr.from_onnx(
+            with_activation(helper.make_node("Relu", ["h"], ["a"]))))
+    # Constants of a larger shape broadcast the output: (2, 1, 5), then (2, 1, 3).
+    nodes, inits = mlp_nodes()
+    nodes[1:] = [helper.make_node(op, ["c1", "h", "c2"], ["a"]),
+                 helper.make_node("MatMul", ["a", "V"], ["y"])]
+    inits.update(c1=r.normal(size=(2, 1, 5)), c2=r.normal(size=5), V=r.normal(size=(5, 3)))
+    model = make_model(nodes, ["N", 2], inits)
+    net = plr.from_onnx(model)
+    assert net.n_neurons == 10 and net.n_out == 6
+    assert_same(net, model, random_inputs(2), (2,), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9, box=2.0)
+
+
+def two_branches(op, order=("a", "b"), extra=()):
+    """Max/Min of a = x W1 + b1 (1, 4) and b = mean of x W3 (1, 1), then a dense layer."""
+    r = rng(21)
+    inits = {"W1": r.normal(size=(2, 4)), "b1": r.normal(size=4), "W3": r.normal(size=(2, 3)),
+             "W2": r.normal(size=(4, 3)), **dict(extra)}
+    nodes = [helper.make_node("MatMul", ["x", "W1"], ["m1"]),
+             helper.make_node("Add", ["m1", "b1"], ["a"]),
+             helper.make_node("MatMul", ["x", "W3"], ["m3"]),
+             helper.make_node("ReduceMean", ["m3"], ["b"], axes=[1], keepdims=1),
+             helper.make_node(op, [*order, *dict(extra)], ["e"], name="extremum"),
+             helper.make_node("MatMul", ["e", "W2"], ["y"])]
+    return make_model(nodes, ["N", 2], inits, opset=17)
+
+
+@pytest.mark.parametrize("op", ["Max", "Min"])
+@pytest.mark.parametrize("order", [("a", "b"), ("b", "a")])
+def test_max_min_of_two_input_dependent_tensors_broadcast(op, order):
+    model = two_branches(op, order)
+    net = plr.from_onnx(model)
+    assert net.n_neurons == 4                    # relu(a - b), b carried through
+    assert len(net.hidden) == 1
+    assert_same(net, model, random_inputs(2), (2,), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9, box=2.0)
+
+
+@pytest.mark.parametrize("op", ["Max", "Min"])
+def test_variadic_max_min_is_a_balanced_tree(op):
+    r = rng(22)
+    inits = {f"W{k}": r.normal(size=(2, 3)) for k in range(5)}
+    inits.update(c=r.normal(size=3), V=r.normal(size=(3, 2)))
+    nodes = [helper.make_node("MatMul", ["x", f"W{k}"], [f"v{k}"]) for k in range(5)]
+    nodes += [helper.make_node(op, ["v0", "v1", "c", "v2", "v3", "v4"], ["e"]),
+              helper.make_node("MatMul", ["e", "V"], ["y"])]
+    model = make_model(nodes, ["N", 2], inits)
+    net = plr.from_onnx(model)
+    # 5 -> 3 -> 2 -> 1 operands in three layers of 2, 1 and 1 pairs, then the constant.
+    assert len(net.hidden) == 4
+    assert [layer.n_neurons for layer in net.hidden] == [6, 3, 3, 3]
+    assert_same(net, model, random_inputs(2, n=64), (2,), rtol=1e-9)
+    assert_same_on_regions(net, model, rtol=1e-9, box=2.0)
+
+
+def test_max_min_of_one_operand_or_a_repeated_one():
+    for node, architecture in [(helper.make_node("Max", ["h"], ["a"]), "2-3"),
+                               (helper.make_node("Min", ["h", "h"], ["a"]), "2-3"),
+                               (helper.make_node("Max", ["h", "h", "c"], ["a"]), "2-5-3")]:
+        model = with_activation(node, {"c": np.full(5, 0.5)})
+        net = plr.from_onnx(model)
+        assert net.architecture == architecture
+        assert_same(net, model, random_inputs(2), (2,), rtol=1e-9)
+
+
+def test_torch_export_of_clamps_abs_and_extrema(tmp_path):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+
+    class Clamps(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1, self.fc2 = torch.nn.Linear(2, 4), torch.nn.Linear(2, 4)
+            self.out = torch.nn.Linear(28, 2)
+
+        def forward(self, x):
+            a, b = self.fc1(x), self.fc2(x)
+            return self.out(torch.cat([
+                F.relu6(a), F.hardtanh(b, -0.5, 0.5), F.hardsigmoid(a), torch.abs(b),
+                torch.clamp(a, min=0.25), torch.maximum(a, b),
+                torch.minimum(a, torch.tensor(0.3))], dim=1))
+
+    torch.manual_seed(3)
+    module = Clamps().eval()
+    model = export_torch(module, torch.randn(1, 2), tmp_path / "clamps.onnx", dynamo=False,
+                         opset_version=17, dynamic_axes={"x": {0: "batch"}})
+    assert {"Clip", "HardSigmoid", "Abs", "Max", "Min"} <= set(op_types(model))
+    net = plr.from_onnx(model)
+    assert net.n_neurons == plr.from_torch(module).n_neurons == 8 * 4 + 4 * 3
+    assert_same(net, model, random_inputs(2), (2,), rtol=1e-5)
+    assert_same_on_regions(net, model, rtol=1e-5, box=2.0)
+    with torch.no_grad():
+        want = module(torch.as_tensor(random_inputs(2), dtype=torch.float64).float())
+    np.testing.assert_allclose(net(random_inputs(2)), want.double().numpy(), atol=1e-5)
+
+
+def test_unsupported_activations_are_all_listed_with_the_fix():
+    nodes = [helper.make_node("HardSwish", ["x"], ["a"], name="hswish"),
+             helper.make_node("Elu", ["a"], ["b"], name="elu"),
+             helper.make_node("Clip", ["b", "x"], ["c"], name="clip"),
+             helper.make_node("ThresholdedRelu", ["c"], ["d"], alpha=0.5, name="thr"),
+             helper.make_node("Fold", ["d"], ["y"], domain="com.example", name="fold")]
+    model = make_model(nodes, [1, 2], extra_opsets=[helper.make_opsetid("com.example", 3)])
+    with pytest.raises(UnsupportedLayerError) as info:
+        plr.from_onnx(model)
+    listed = info.value.unsupported
+    assert [entry.split(":")[0] for entry in listed] == [
+        "hswish (op HardSwish, domain ai.onnx, opset 17)",
+        "elu (op Elu, domain ai.onnx, opset 17)",
+        "clip (op Clip, domain ai.onnx, opset 17)",
+        "thr (op ThresholdedRelu, domain ai.onnx, opset 17)",
+        "fold (op Fold, domain com.example, opset 3)"]
+    message = str(info.value)
+    assert message.startswith("the ONNX model has 5 node(s)")
+    assert "HardSwish is x * HardSigmoid(x), piecewise quadratic" in message
+    assert "operators of the domain(s) com.example are not converted" in message
+    assert message.endswith("the supported operators are listed in help(plregions.from_onnx): "
+                            "replace or remove these nodes (for example by exporting the "
+                            "model without them) and import it again")
 
 
 # -- batch norm and convolutions ------------------------------------------------------------

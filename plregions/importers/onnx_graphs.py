@@ -9,7 +9,7 @@ import numpy as np
 
 from plregions.errors import InvalidNetworkError, UnsupportedLayerError, missing_dependency
 from plregions.importers.onnx_ops import CONVERTERS, VAR, OnnxNode
-from plregions.importers.onnx_ops.registry import ONNX_DOMAINS
+from plregions.importers.onnx_ops.registry import ONNX_DOMAINS, Stage
 from plregions.importers.program import Step, build_network
 from plregions.network import Network
 
@@ -21,7 +21,11 @@ _NOT_PL_HINT = {
                "model without it and read the outputs as logits",
     "MaxPool": "max pooling is piecewise linear but not of the form act(W x + b) with one "
                "breakpoint per unit; use AveragePool or a strided convolution",
+    "HardSwish": "HardSwish is x * HardSigmoid(x), piecewise quadratic; HardSigmoid, Clip "
+                 "and Relu are converted",
 }
+_FIX = ("the supported operators are listed in help(plregions.from_onnx): replace or remove "
+        "these nodes (for example by exporting the model without them) and import it again")
 
 
 def _import_onnx():
@@ -129,19 +133,35 @@ def _converter_apply(conv, node: OnnxNode):
     return apply
 
 
+def _stage_apply(stage: Stage):
+    def apply(values):
+        return (stage.fn(*(values[key] for key in stage.inputs)),)
+    return apply
+
+
 def from_onnx(path_or_model, input_shape: Sequence[int] | None = None) -> Network:
     """Import an ONNX model as the exact same piecewise-linear function.
 
     Supported operators (domain ai.onnx): ``Gemm`` (``alpha``, ``beta``, ``transA``,
     ``transB``, bias of shape (n,), (1, n) or scalar), ``MatMul``, ``Add``, ``Sub``,
     ``Mul``/``Div`` by constants, ``Neg``, ``Sum``, ``Relu``, ``LeakyRelu`` (any alpha),
-    ``PRelu``, ``Conv`` (strides, pads, auto_pad, dilations, group), ``AveragePool``,
+    ``PRelu``, ``ThresholdedRelu`` with ``alpha=0``, ``Clip`` (constant bounds, as inputs
+    from opset 11 and as attributes before), ``HardSigmoid``, ``Abs``, ``Shrink`` with
+    ``bias == lambd >= 0`` (soft shrinkage), elementwise ``Max`` and ``Min`` (any number of
+    operands, input-dependent or constant, broadcasting),
+    ``Conv`` (strides, pads, auto_pad, dilations, group), ``AveragePool``,
     ``GlobalAveragePool``, ``BatchNormalization`` (inference), ``Flatten`` (any axis),
     ``Reshape``, ``Transpose``, ``Squeeze``, ``Unsqueeze``, ``Concat``, ``Gather``,
     ``Slice``, ``Expand``, ``Pad`` (constant, reflect, edge, wrap), ``ReduceMean``,
     ``ReduceSum``, ``Cast`` to float, ``Identity`` and ``Dropout`` (inference).
     Operators on constants alone, and shape computations (``Shape`` and what follows from
     it), are evaluated with the ONNX reference evaluator, whatever they are.
+
+    Operators with several breakpoints per entry become several ReLU units per entry,
+    recombined by the next layer (``Clip(z, min=a, max=b) = a + relu(z - a) - relu(z - b)``,
+    ``Abs(z) = relu(z) + relu(-z)``; ``Clip(z, min=0)`` is exactly ``Relu(z)``). ``Max`` and
+    ``Min`` of two input-dependent tensors take a layer of their own:
+    ``Max(a, b) = b + relu(a - b)``, with ``b`` carried through the layer.
 
     The model is evaluated on one sample: a batch axis (first axis of unknown size or of
     size 1, in a tensor of rank >= 2) gets length 1, and the output is flattened in C order.
@@ -218,6 +238,7 @@ def from_onnx(path_or_model, input_shape: Sequence[int] | None = None) -> Networ
     steps: list[Step] = []
     unsupported: list[str] = []
     notes: list[str] = []
+    foreign: list[str] = []         # domains of unsupported nodes other than ai.onnx
     for index, proto in enumerate(graph.node):
         domain = proto.domain or ""
         opset = opsets.get(domain) or (opsets.get("ai.onnx", 0) if domain == "" else 0)
@@ -238,21 +259,29 @@ def from_onnx(path_or_model, input_shape: Sequence[int] | None = None) -> Networ
             conv = CONVERTERS.get(proto.op_type) if domain in ONNX_DOMAINS else None
             if conv is None:
                 unsupported.append(node.describe())
+                if domain not in ONNX_DOMAINS and domain not in foreign:
+                    foreign.append(domain)
                 hint = _NOT_PL_HINT.get(proto.op_type.replace("Log", ""))
                 if hint and hint not in notes:
                     notes.append(hint)
                 tensors.update(outputs)
                 continue
+            marked = [(VAR if name in tensors else constants.get(name)) if name else None
+                      for name in proto.input]
             if conv.check is not None:
-                marked = [(VAR if name in tensors else constants.get(name)) if name else None
-                          for name in proto.input]
                 problem = conv.check(node, marked)
                 if problem:
                     unsupported.append(f"{node.describe()}: {problem}")
                     tensors.update(outputs)
                     continue
+            stages = conv.plan(node, marked) if conv.plan is not None else None
             producing_meta = proto.op_type in ("Shape", "Size")
             (metas if producing_meta else tensors).update(outputs)
+            if stages is not None:
+                steps.extend(Step(node.describe(), tuple(dict.fromkeys(stage.inputs)),
+                                  (stage.output,), _stage_apply(stage),
+                                  activation=stage.activation) for stage in stages)
+                continue
             steps.append(Step(node.describe(), tuple(names), outputs,
                               _converter_apply(conv, node), activation=conv.activation))
         elif any(name in metas for name in names):
@@ -276,7 +305,10 @@ def from_onnx(path_or_model, input_shape: Sequence[int] | None = None) -> Networ
             constants.update(zip(outputs, values))
 
     if unsupported:
-        extra = "".join(f"; {note}" for note in notes)
+        if foreign:
+            notes.append(f"operators of the domain(s) {', '.join(foreign)} are not converted; "
+                         "export the model with standard ai.onnx operators")
+        extra = "".join(f"; {note}" for note in [*notes, _FIX])
         raise UnsupportedLayerError(
             f"the ONNX model has {len(unsupported)} node(s) that are not piecewise linear "
             "with one breakpoint per unit, or that plregions cannot convert: "

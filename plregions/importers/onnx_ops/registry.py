@@ -9,6 +9,11 @@ an :class:`~plregions.importers.program.ActivationOutput`.
 A converter may come with a static ``check(node, inputs)`` run before any conversion, on the
 inputs with every input-dependent tensor replaced by :data:`VAR`; it returns why the node
 cannot be converted, or None, so that every problem of a model is listed at once.
+
+A node that does not convert into one step of a fixed kind (``Max`` of four input-dependent
+tensors takes two activation layers, ``Clip`` without bounds takes none) comes with a
+``plan(node, inputs)``, called on the same inputs as the check, that returns its
+:class:`Stage` objects, or None to convert the node as one step with ``fn``.
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ import numpy as np
 from plregions.errors import InvalidNetworkError
 from plregions.importers.affine import AffineTensor
 
-__all__ = ["OnnxNode", "OnnxConverter", "CONVERTERS", "register", "VAR", "is_var",
-           "require_constant"]
+__all__ = ["OnnxNode", "OnnxConverter", "Stage", "CONVERTERS", "register", "VAR", "is_var",
+           "require_constant", "stage_key", "register_plan"]
 
 ONNX_DOMAINS = ("", "ai.onnx")
 
@@ -78,21 +83,65 @@ class OnnxNode:
 
 
 @dataclass(frozen=True)
-class OnnxConverter:
+class Stage:
+    """One of the steps a node converts into when it needs several.
+
+    Attributes
+    ----------
+    inputs : tuple of str
+        Keys of the values ``fn`` reads: the node's value names, or outputs of earlier
+        stages of the same node.
+    output : str
+        Key of the value ``fn`` returns: the node's output for the last stage, a key made
+        with :func:`stage_key` otherwise.
+    fn : callable
+        ``fn(*values)`` returns the value (an ``ActivationOutput`` for an activation stage).
+    activation : bool
+        Whether the stage is an activation (it starts a new hidden layer).
+    """
+
+    inputs: tuple[str, ...]
+    output: str
     fn: Callable
     activation: bool = False
+
+
+def stage_key(node: OnnxNode, label: str) -> str:
+    """A key for an intermediate value of ``node``'s stages that no ONNX value can have
+    (ONNX names are strings without NUL characters)."""
+    return f"{node.outputs[0]}\x00{label}"
+
+
+@dataclass(frozen=True)
+class OnnxConverter:
+    """How one operator converts: ``fn`` (one step), ``check``, ``plan`` (several steps)."""
+
+    fn: Callable | None
+    activation: bool = False
     check: Callable | None = None
+    plan: Callable | None = None
 
 
 CONVERTERS: dict[str, OnnxConverter] = {}
 
 
-def register(*op_types: str, activation: bool = False, check: Callable | None = None):
+def register(*op_types: str, activation: bool = False, check: Callable | None = None,
+             plan: Callable | None = None):
     """Register the decorated function as the converter of ``op_types`` (domain ai.onnx)."""
     def decorate(fn):
         for op_type in op_types:
-            CONVERTERS[op_type] = OnnxConverter(fn, activation, check)
+            CONVERTERS[op_type] = OnnxConverter(fn, activation, check, plan)
         return fn
+    return decorate
+
+
+def register_plan(*op_types: str, check: Callable | None = None):
+    """Register the decorated function as the plan of ``op_types`` (domain ai.onnx), which
+    always convert through the stages it returns."""
+    def decorate(plan):
+        for op_type in op_types:
+            CONVERTERS[op_type] = OnnxConverter(None, check=check, plan=plan)
+        return plan
     return decorate
 
 
