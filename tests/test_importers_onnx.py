@@ -549,20 +549,60 @@ def test_soft_shrink(lambd):
     node = helper.make_node("Shrink", ["h"], ["a"], bias=lambd, lambd=lambd)
     model = with_activation(node)
     net = plr.from_onnx(model)
-    assert net.n_neurons == 10
+    # With lambd = 0 Shrink is the identity: no breakpoint, so no neuron and no layer.
+    assert net.architecture == ("2-3" if lambd == 0.0 else "2-10-3")
     # onnxruntime computes Shrink in float32 even on doubles; the reference runs float64.
     assert_same(net, model, random_inputs(2), (2,), rtol=1e-12, runtime="reference")
     assert_same(net, model, random_inputs(2), (2,), rtol=1e-6)
-    assert_same_on_regions(net, model, rtol=1e-12, box=3.0, runtime="reference")
+    if lambd != 0.0:
+        assert_same_on_regions(net, model, rtol=1e-12, box=3.0, runtime="reference")
 
 
-def test_abs_and_zero_shrink_count_activation_and_linear_regions():
-    # |x| = relu(x) + relu(-x): 2 and 2; relu(x) - relu(-x) = x: 2 activation regions, 1 linear.
-    for node, n_linear in [(helper.make_node("Abs", ["x"], ["y"]), 2),
-                           (helper.make_node("Shrink", ["x"], ["y"], bias=0.0, lambd=0.0), 1)]:
-        part = plr.partition(plr.from_onnx(make_model([node], ["N", 1])),
+def test_abs_zero_shrink_and_relu_difference_count_activation_and_linear_regions():
+    # |x| = relu(x) + relu(-x): 2 and 2. Shrink(x, 0) = x: no neuron, 1 and 1. A graph that
+    # writes relu(x) - relu(-x) = x has two neurons: 2 activation regions, 1 linear region.
+    relu_difference = [helper.make_node("Relu", ["x"], ["p"]),
+                       helper.make_node("Neg", ["x"], ["m"]),
+                       helper.make_node("Relu", ["m"], ["n"]),
+                       helper.make_node("Sub", ["p", "n"], ["y"])]
+    for nodes, counts in [([helper.make_node("Abs", ["x"], ["y"])], (2, 2)),
+                          ([helper.make_node("Shrink", ["x"], ["y"], bias=0.0, lambd=0.0)],
+                           (1, 1)),
+                          (relu_difference, (2, 1))]:
+        part = plr.partition(plr.from_onnx(make_model(nodes, ["N", 1])),
                              plr.Box([-1.0], [1.0]))
-        assert (len(part), part.n_linear_regions) == (2, n_linear)
+        assert (len(part), part.n_linear_regions) == counts
+
+
+@pytest.mark.parametrize("lo, hi, n_neurons", [
+    (-1e30, 0.5, 10), (-0.5, 1e30, 10), (-1e30, 1e30, 10), (-1e300, None, 5),
+    (None, 2e4, 5)])
+def test_clip_with_huge_finite_bounds_is_exact(lo, hi, n_neurons):
+    # min + relu(z - min) computes z as (z - min) + min, all of z lost for min = -1e30: such
+    # a bound is anchored on the other bound or on z itself (a pass-through unit) instead.
+    model = with_activation(*clip_node(13, lo, hi))
+    net = plr.from_onnx(model)
+    assert net.n_neurons == n_neurons
+    assert_same(net, model, random_inputs(2), (2,), rtol=1e-12)
+    part = plr.partition(net, plr.Box([-3.0, -3.0], [3.0, 3.0]))
+    small = [b if b is not None and abs(b) < 1e4 else None for b in (lo, hi)]
+    reachable = with_activation(*clip_node(13, *small))
+    assert len(part) == len(plr.partition(plr.from_onnx(reachable),
+                                          plr.Box([-3.0, -3.0], [3.0, 3.0])))
+    assert_same(net, model, part.interior_points, (2,), rtol=1e-12)
+
+
+@pytest.mark.parametrize("op", ["Max", "Min"])
+def test_max_min_with_huge_constants_is_exact_entry_by_entry(op):
+    nodes, inits = mlp_nodes()
+    nodes[1:] = [helper.make_node(op, ["h", "c"], ["y"])]      # the output is Max(h, c)
+    inits["c"] = np.array([-1e30, 1e30, 0.5, -1e300, 1e300])
+    model = make_model(nodes, ["N", 2], inits)
+    net = plr.from_onnx(model)
+    assert net.n_neurons == 5
+    X = random_inputs(2)
+    # Entries that are h itself must keep all of h, next to entries of 1e30 or 1e300.
+    np.testing.assert_allclose(net(X), reference(model, X, (2,)), rtol=1e-12, atol=1e-12)
 
 
 def test_thresholded_relu_with_alpha_zero_is_relu():

@@ -310,6 +310,120 @@ def test_clamp_with_min_above_max_is_a_constant_without_neurons():
     assert len(plr.partition(net, plr.Box([-1, -1], [1, 1]))) == 1
 
 
+def assert_same_layers(got, want):
+    assert got.architecture == want.architecture
+    for a, b in zip([*got.hidden, got.output], [*want.hidden, want.output]):
+        np.testing.assert_array_equal(a.weight, b.weight)
+        np.testing.assert_array_equal(a.bias, b.bias)
+
+
+def with_weights_of(reference, op):
+    """``Around(op)`` with the weights of the model ``reference``."""
+    model = Around(op).double().eval()
+    model.load_state_dict(reference.state_dict())
+    return model
+
+
+@pytest.mark.parametrize("lo, hi, neurons", [
+    (-1e30, 1.0, 8), (-1.0, 1e30, 8), (-1e30, 1e30, 8), (-1e30, None, 4), (None, 1e30, 4),
+    (-2e4, 3e4, 8), (-1e300, 0.5, 8)])
+def test_clamp_with_huge_finite_bounds_is_exact(lo, hi, neurons):
+    # lo + relu(z - lo) computes z as (z - lo) + lo: all of z is lost for lo = -1e30. Such a
+    # bound is anchored on the other bound or on z itself (a pass-through unit) instead.
+    model = Around(lambda h: torch.clamp(h, lo, hi)).double().eval()
+    net = plr.from_torch(model)
+    assert net.n_neurons == neurons
+    assert_same(net, model, random_inputs(2, n=200, seed=4, scale=1.5), rtol=1e-12)
+    # On the box the huge bounds are never reached: the regions are those of the clamp
+    # without them.
+    small = [b if b is not None and abs(b) < 1e4 else None for b in (lo, hi)]
+    reachable = with_weights_of(model, (lambda h: torch.clamp(h, *small)) if any(
+        b is not None for b in small) else nn.Identity())
+    box = plr.Box([-1.0, -1.0], [1.0, 1.0])
+    part = plr.partition(net, box)
+    assert len(part) == len(plr.partition(plr.from_torch(reachable), box))
+    assert_same(net, model, part.interior_points, rtol=1e-12)
+
+
+def test_infinite_bounds_are_no_bound_and_no_bound_is_no_layer():
+    inf = float("inf")
+    one_sided = Around(lambda h: torch.clamp(h, max=1.0)).double().eval()
+    for op in (lambda h: torch.clamp(h, -inf, 1.0), lambda h: F.hardtanh(h, -inf, 1.0)):
+        assert_same_layers(plr.from_torch(with_weights_of(one_sided, op)),
+                           plr.from_torch(one_sided))
+    identity = Around(nn.Identity()).double().eval()
+    for op in (lambda h: torch.clamp(h, -inf, inf), lambda h: h.clamp_min(-inf),
+               lambda h: torch.clamp_max(h, inf), nn.Hardtanh(-inf, inf)):
+        assert_same_layers(plr.from_torch(with_weights_of(identity, op)),
+                           plr.from_torch(identity))
+    # Per-entry bounds that are all infinite: pass-through units, no neuron.
+    model = with_weights_of(identity, lambda h: torch.clamp(h, f64([-inf] * 4)))
+    net = plr.from_torch(model)
+    assert net.architecture == "2-4-3" and net.n_neurons == 0
+    assert_same(net, model, random_inputs(2), rtol=1e-12)
+
+
+def test_softshrink_with_lambda_zero_is_the_identity_without_a_layer():
+    # softshrink(z, 0) = z has no breakpoint: no neuron and no layer, not the two opposite
+    # units relu(z) - relu(-z) of a hyperplane that the model does not have.
+    identity = Around(nn.Identity()).double().eval()
+    for op in (nn.Softshrink(0.0), lambda h: F.softshrink(h, 0.0),
+               lambda h: F.softshrink(h, lambd=0)):
+        assert_same_layers(plr.from_torch(with_weights_of(identity, op)),
+                           plr.from_torch(identity))
+
+
+class ReluDifference(nn.Module):
+    def forward(self, x):
+        return F.relu(x) - F.relu(-x)
+
+
+@pytest.mark.parametrize("model, n_regions, n_linear", [
+    (nn.Softshrink(0.0), 1, 1), (ReluDifference().eval(), 2, 1), (nn.Softshrink(0.5), 3, 3)])
+def test_softshrink_zero_counts_no_region_a_written_relu_difference_does(model, n_regions,
+                                                                         n_linear):
+    # Activation regions are those of the neurons as imported: the identity has none, the
+    # model that writes relu(x) - relu(-x) has two neurons and two activation regions.
+    part = plr.partition(plr.from_torch(model, input_shape=(1,)), plr.Box([-1.0], [1.0]))
+    assert (len(part), part.n_linear_regions) == (n_regions, n_linear)
+
+
+class BadBounds(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 3)
+        self.tanh = nn.Hardtanh()
+        self.tanh.min_val = 2.0                 # nn.Hardtanh(2.0, 1.0) asserts, this does not
+        self.shrink = nn.Softshrink()
+        self.shrink.lambd = -1.0
+
+    def forward(self, x):
+        h = self.fc(x)
+        return (F.hardtanh(h, 1.0, -1.0) + self.tanh(h) + F.softshrink(h, -0.5) + self.shrink(h)
+                + torch.clamp(h, min=float("inf")) + h.clamp_max(float("nan"))
+                + torch.maximum(h, torch.tensor(float("inf"))))
+
+
+def test_bounds_torch_refuses_or_that_make_no_finite_network_are_listed():
+    with pytest.raises(UnsupportedLayerError) as info:
+        plr.from_torch(BadBounds().eval())
+    infinite = ("has a lower bound of +inf or an upper bound of -inf, which makes the output "
+                "infinite (a network's values must be finite; use a finite bound)")
+    assert info.value.unsupported == [
+        "forward: hardtanh() [function, fx node hardtanh]: has min_val=1.0 above "
+        "max_val=-1.0, which torch refuses too (swap them; torch.clamp(x, min, max), which "
+        "is converted, gives max where min > max)",
+        "tanh (Hardtanh): has min_val=2.0 above max_val=1.0, which torch refuses too (swap "
+        "them; torch.clamp(x, min, max), which is converted, gives max where min > max)",
+        "forward: softshrink() [function, fx node softshrink]: has lambd=-0.5, which torch "
+        "refuses too (softshrink needs lambd >= 0)",
+        "shrink (Softshrink): has lambd=-1.0, which torch refuses too (softshrink needs "
+        "lambd >= 0)",
+        f"forward: clamp() [function, fx node clamp]: {infinite}",
+        "forward: .clamp_max() [tensor method, fx node clamp_max]: has a NaN bound",
+        f"forward: maximum() [function, fx node maximum]: {infinite}"]
+
+
 class InPlaceClamps(nn.Module):
     def __init__(self):
         super().__init__()

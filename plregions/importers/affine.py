@@ -24,9 +24,9 @@ import numpy as np
 
 from plregions.errors import InvalidNetworkError
 
-__all__ = ["AffineTensor", "as_constant", "add", "subtract", "multiply", "divide", "negate",
-           "reshape", "transpose", "concatenate", "take", "index", "reduce", "matmul",
-           "linear", "convolve", "scale_shift_channels", "broadcast_constant"]
+__all__ = ["AffineTensor", "VAR", "is_var", "as_constant", "add", "subtract", "multiply",
+           "divide", "negate", "reshape", "transpose", "concatenate", "take", "index", "reduce",
+           "matmul", "linear", "convolve", "scale_shift_channels", "broadcast_constant"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +90,22 @@ class AffineTensor:
 
     def __repr__(self) -> str:
         return f"AffineTensor(shape={self.shape}, n_state={self.n_state})"
+
+
+class _Var:
+    """Stands for an input-dependent tensor in the importers' static checks."""
+
+    def __repr__(self) -> str:
+        return "<input-dependent tensor>"
+
+
+VAR = _Var()
+
+
+def is_var(value) -> bool:
+    """Whether a converter's operand depends on the model's input (an
+    :class:`AffineTensor`, or :data:`VAR` in a static check)."""
+    return isinstance(value, (AffineTensor, _Var))
 
 
 def as_constant(value) -> np.ndarray:

@@ -161,7 +161,10 @@ def from_onnx(path_or_model, input_shape: Sequence[int] | None = None) -> Networ
     recombined by the next layer (``Clip(z, min=a, max=b) = a + relu(z - a) - relu(z - b)``,
     ``Abs(z) = relu(z) + relu(-z)``; ``Clip(z, min=0)`` is exactly ``Relu(z)``). ``Max`` and
     ``Min`` of two input-dependent tensors take a layer of their own:
-    ``Max(a, b) = b + relu(a - b)``, with ``b`` carried through the layer.
+    ``Max(a, b) = b + relu(a - b)``, with ``b`` carried through the layer. ``Shrink`` with
+    ``lambd = 0`` and ``Clip`` without finite bounds are the identity: no neuron, no layer.
+    The construction and its edge cases (infinite and very large bounds, ``min >= max``) are
+    those of :mod:`plregions.importers.ramps`, shared with :func:`~plregions.from_torch`.
 
     The model is evaluated on one sample: a batch axis (first axis of unknown size or of
     size 1, in a tensor of rank >= 2) gets length 1, and the output is flattened in C order.

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from plregions.errors import InvalidNetworkError, UnsupportedLayerError, missing_dependency
 from plregions.importers.program import Step, build_network
-from plregions.importers.torch_ops import LATER, VAR, extremum_of_two, registries
+from plregions.importers.ramps import extremum_units, extremum_value
+from plregions.importers.torch_ops import LATER, VAR, registries
 from plregions.network import Network
 
 __all__ = ["from_torch"]
@@ -183,7 +184,11 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
     ``Softshrink`` is ``relu(z - l) - relu(-z - l)``; ``torch.maximum``/``minimum``/``max``/
     ``min``/``fmax``/``fmin`` with a constant operand (``torch.zeros_like(z)``, a constant
     tensor) are clamps, and of two input-dependent tensors ``max(a, b) = b + relu(a - b)``.
-    Bounds are constants (numbers or tensors, broadcast as in torch).
+    Bounds are constants (numbers or tensors, broadcast as in torch); an infinite bound is
+    no bound, and a bound beyond :data:`plregions.importers.ramps.LARGE_BOUND` in magnitude
+    is anchored so that it costs no precision. ``Softshrink(0)`` and a clamp without finite
+    bounds are the identity: no neuron, no layer. The construction and its edge cases are
+    those of :mod:`plregions.importers.ramps`, shared with :func:`~plregions.from_onnx`.
 
     Parameters
     ----------
@@ -331,6 +336,14 @@ def from_torch(module, input_shape: Sequence[int] | None = None) -> Network:
                     steps.extend(_extremum_steps(node, operands, conv.extremum == "max",
                                                  description))
                     continue
+            if conv.identity is not None:
+                source = node.args[0] if node.args else node.kwargs.get("input")
+                sargs, skwargs = torch.fx.node.map_arg((node.args, node.kwargs), value_or_var)
+                same = conv.identity(mod, *sargs, **skwargs) if mod is not None else (
+                    conv.identity(*sargs, **skwargs))
+                if same and isinstance(source, torch.fx.Node) and source.name in variables:
+                    steps.append(_identity_step(node, source.name, description))
+                    continue
             steps.append(Step(description, tuple(dict.fromkeys(n.name for n in inputs)),
                               (node.name,), _make_apply(torch, node, conv, mod),
                               activation=conv.activation))
@@ -378,14 +391,21 @@ def _extremum_steps(node, operands, larger: bool, description: str) -> list[Step
     operand it adds (carried through the layer by pass-through units)."""
     ka, kb = (op.name for op in operands)
     if ka == kb:                                # max(x, x) = x, without a unit
-        return [Step(description, (ka,), (node.name,), lambda values: (values[ka],))]
-    units, value, reads_a = extremum_of_two(larger)
+        return [_identity_step(node, ka, description)]
+    what = "maximum" if larger else "minimum"
     key = f"{node.name}:units"                  # fx names are identifiers: no clash
-    kept = ka if reads_a else kb
+    kept = kb if larger else ka
     return [Step(description, (ka, kb), (key,),
-                 lambda values: (units(values[ka], values[kb]),), activation=True),
+                 lambda values: (extremum_units(values[ka], values[kb], what=what),),
+                 activation=True),
             Step(description, (key, kept), (node.name,),
-                 lambda values: (value(values[kept], values[key]),))]
+                 lambda values: (extremum_value(larger, values[kept], values[key],
+                                                what=what),))]
+
+
+def _identity_step(node, source: str, description: str) -> Step:
+    """The step that makes ``node``'s value the value ``source``: no layer."""
+    return Step(description, (source,), (node.name,), lambda values: (values[source],))
 
 
 def _make_execute(torch, node, modules):

@@ -27,20 +27,19 @@ import numpy as np
 
 from plregions.errors import InvalidNetworkError
 from plregions.importers import affine as aff
-from plregions.importers.affine import AffineTensor
+from plregions.importers.affine import VAR, AffineTensor, is_var
 from plregions.importers.program import ActivationOutput
+from plregions.importers.ramps import (
+    abs_units,
+    bound_problem,
+    clamp_units,
+    extremum_with_constant,
+    hard_sigmoid_units,
+    is_unbounded,
+    shrink_units,
+)
 
-__all__ = ["TorchConverter", "registries", "extremum_of_two", "VAR", "LATER"]
-
-
-class _Var:
-    """Stands for an input-dependent tensor in static checks."""
-
-    def __repr__(self) -> str:
-        return "<input-dependent tensor>"
-
-
-VAR = _Var()
+__all__ = ["TorchConverter", "registries", "VAR", "LATER"]
 
 
 class _Later:
@@ -70,14 +69,22 @@ class TorchConverter:
         by :data:`LATER`; returns why the call cannot be converted, or None.
     extremum : {"max", "min"}, optional
         An elementwise maximum or minimum of ``(input, other)``: when both are
-        input-dependent the importer builds it from :func:`extremum_of_two`, as an
-        activation step and an affine step; ``fn`` handles one constant operand.
+        input-dependent the importer builds it from
+        :func:`~plregions.importers.ramps.extremum_units`, as an activation step and an
+        affine step; ``fn`` handles one constant operand.
+    identity : callable, optional
+        ``identity(*args, **kwargs)`` (modules: with the module first) on the same arguments
+        as ``check``: whether this call is the identity on its input (``softshrink`` with
+        ``lambd=0``, a clamp without finite bounds), which the importer then converts
+        without a layer. ``fn`` must give the same function when it says no or cannot
+        tell (pass-through units).
     """
 
     fn: Callable
     activation: bool = False
     check: Callable | None = None
     extremum: str | None = None
+    identity: Callable | None = None
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -166,106 +173,43 @@ def _prelu_module(m, input):
 
 # -- clamps, absolute values and elementwise extrema ---------------------------------------
 #
-# These are piecewise linear with one or two breakpoints per entry. Each becomes ReLU units
-# (one per breakpoint) whose output the next layer recombines affinely, with the shifts
-# before and after the activation folded into the layers' biases:
-#   clamp(z, min=a)        = a + relu(z - a)
-#   clamp(z, max=b)        = b - relu(b - z)
-#   clamp(z, min=a, max=b) = a + relu(z - a) - relu(z - b)       (a < b; else the constant b)
-#   |z|                    = relu(z) + relu(-z)
-#   softshrink(z, l)       = relu(z - l) - relu(-z - l)
+# Piecewise linear with one or two breakpoints per entry: ReLU units recombined by the next
+# layer, built by plregions.importers.ramps (shared with the ONNX importer), which documents
+# the construction and its edge cases.
 
-def _ramp_units(x: AffineTensor, rows: list[tuple[np.ndarray, float, np.ndarray, float]],
-                offset: np.ndarray, shape: tuple[int, ...]) -> ActivationOutput:
-    """ReLU units recombined affinely into a tensor of ``shape``.
-
-    ``rows`` holds ``(entries, sign, shift, weight)``: one unit ``relu(sign * x[e] - shift[e])``
-    per entry ``e`` of ``entries`` (flat indices into ``shape``; ``x`` is broadcast to
-    ``shape``), added to output entry ``e`` with factor ``weight``. ``offset`` (flat, one per
-    output entry) is the constant added after the activation.
-    """
-    K = x.n_state + 1
-    flat = np.broadcast_to(x.coef, (*shape, K)).reshape(-1, K)
-    pre, placed, start = [], [], 0
-    for entries, sign, shift, weight in rows:
-        coef = sign * flat[entries]
-        coef[:, -1] -= shift[entries]
-        pre.append(coef)
-        placed.append((entries, start, weight))
-        start += entries.size
-    units = AffineTensor(np.concatenate(pre, axis=0) if pre else np.zeros((0, K)))
-    size = int(np.prod(shape))
-
-    def combine(u: AffineTensor) -> AffineTensor:
-        coef = np.zeros((size, u.n_state + 1))
-        coef[:, -1] = offset
-        for entries, first, weight in placed:
-            coef[entries] += weight * u.coef[first:first + entries.size]
-        return AffineTensor(coef.reshape(*shape, u.n_state + 1))
-
-    return ActivationOutput(units, np.zeros(units.shape), "relu", combine)
+def _lower(fn: Callable) -> Callable:
+    """``fn(input, min, None)`` as a function of ``clamp_min``'s arguments."""
+    return lambda input, min: fn(input, min, None)
 
 
-def _bound(value, what: str):
-    if value is None:
-        return None
-    bound = aff.as_constant(value)
-    if not np.all(np.isfinite(bound)):
-        raise InvalidNetworkError(f"{what}: the bound {value!r} is not finite")
-    return bound
-
-
-def _clamped(x: AffineTensor, lo, hi, what: str, scale: float = 1.0,
-             shift: float = 0.0) -> ActivationOutput:
-    """``scale * clamp(x, lo, hi) + shift`` with constant bounds (None: no bound)."""
-    lo, hi = _bound(lo, what), _bound(hi, what)
-    shapes = [b.shape for b in (lo, hi) if b is not None]
-    try:
-        shape = tuple(np.broadcast_shapes(x.shape, *shapes))
-    except ValueError:
-        raise InvalidNetworkError(
-            f"{what}: bounds of shapes {shapes} do not broadcast to the tensor shape "
-            f"{x.shape}") from None
-    size = int(np.prod(shape))
-    every = np.arange(size)
-    if hi is None:                              # lo + relu(x - lo)
-        lo = np.broadcast_to(lo, shape).ravel()
-        return _ramp_units(x, [(every, 1.0, lo, scale)], scale * lo + shift, shape)
-    if lo is None:                              # hi - relu(hi - x)
-        hi = np.broadcast_to(hi, shape).ravel()
-        return _ramp_units(x, [(every, -1.0, -hi, -scale)], scale * hi + shift, shape)
-    lo = np.broadcast_to(lo, shape).ravel()
-    hi = np.broadcast_to(hi, shape).ravel()
-    # torch.clamp gives max where min >= max: a constant there, two units elsewhere.
-    ramp = np.flatnonzero(lo < hi)
-    offset = scale * hi + shift
-    offset[ramp] = scale * lo[ramp] + shift
-    return _ramp_units(x, [(ramp, 1.0, lo, scale), (ramp, 1.0, hi, -scale)], offset, shape)
+def _upper(fn: Callable) -> Callable:
+    """``fn(input, None, max)`` as a function of ``clamp_max``'s arguments."""
+    return lambda input, max: fn(input, None, max)
 
 
 def _clamp(input, min=None, max=None, *, out=None):
-    return _clamped(input, min, max, "clamp")
+    return clamp_units(input, min, max, what="clamp")
 
 
 def _clamp_min(input, min):
-    return _clamped(input, min, None, "clamp_min")
+    return clamp_units(input, min, None, what="clamp_min")
 
 
 def _clamp_max(input, max):
-    return _clamped(input, None, max, "clamp_max")
+    return clamp_units(input, None, max, what="clamp_max")
 
 
 def _hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    return _clamped(input, min_val, max_val, "hardtanh")
+    return clamp_units(input, min_val, max_val, what="hardtanh")
 
 
 def _relu6(input, inplace=False):
-    return _clamped(input, 0.0, 6.0, "relu6")
+    return clamp_units(input, 0.0, 6.0, what="relu6")
 
 
 def _hardsigmoid(input, inplace=False):
-    # relu6(x + 3) / 6 = clamp(x, -3, 3) / 6 + 1/2
-    return _clamped(input, -3.0, 3.0, "hardsigmoid", scale=1.0 / 6.0, shift=0.5)
+    # relu6(x + 3) / 6 = clamp(x / 6 + 1/2, 0, 1)
+    return hard_sigmoid_units(input, 1.0 / 6.0, 0.5, what="hardsigmoid")
 
 
 def _threshold(input, threshold, value, inplace=False):
@@ -273,21 +217,15 @@ def _threshold(input, threshold, value, inplace=False):
     problem = _check_threshold(input, threshold, value)
     if problem:
         raise InvalidNetworkError(f"threshold {problem}")
-    return _clamped(input, threshold, None, "threshold")
+    return clamp_units(input, threshold, None, what="threshold")
 
 
 def _abs(input):
-    size = input.size
-    every, zero = np.arange(size), np.zeros(size)
-    return _ramp_units(input, [(every, 1.0, zero, 1.0), (every, -1.0, zero, 1.0)], zero,
-                       input.shape)
+    return abs_units(input)
 
 
 def _softshrink(input, lambd=0.5):
-    size = input.size
-    every, shift = np.arange(size), np.full(size, float(lambd))
-    return _ramp_units(input, [(every, 1.0, shift, 1.0), (every, -1.0, shift, -1.0)],
-                       np.zeros(size), input.shape)
+    return shrink_units(input, lambd, what="softshrink")
 
 
 def _extremum(larger: bool):
@@ -297,44 +235,38 @@ def _extremum(larger: bool):
     def convert(input, other):
         if not isinstance(input, AffineTensor):
             input, other = other, input
-        if larger:
-            return _clamped(input, other, None, name)
-        return _clamped(input, None, other, name)
+        return extremum_with_constant(larger, input, other, what=name)
     return convert
 
 
-def extremum_of_two(larger: bool):
-    """``maximum(a, b)`` of two input-dependent tensors as two steps' functions.
+def _is_number(value) -> bool:
+    """A constant known before the network is built, of one entry (it broadcasts to any
+    shape without changing it)."""
+    return value is None or (value is not LATER and not is_var(value)
+                             and np.ndim(aff.as_constant(value)) == 0)
 
-    Returns ``(units, value, reads_a)``: ``units(a, b)`` is the activation
-    ``relu(a - b)``, ``value(a_or_b, u)`` the result, ``b + u`` for the maximum and
-    ``a - u`` for the minimum; ``reads_a`` tells which operand the second step reads.
-    """
-    def units(a, b):
-        diff = aff.subtract(a, b, "maximum" if larger else "minimum")
-        return ActivationOutput(diff, np.zeros(diff.shape), "relu")
 
-    def value(operand, u):
-        return aff.add(operand, u) if larger else aff.subtract(operand, u)
+def _clamp_is_identity(input, min=None, max=None, **kwargs):
+    return _is_number(min) and _is_number(max) and is_unbounded(min, max)
 
-    return units, value, not larger
+
+def _hardtanh_is_identity(input, min_val=-1.0, max_val=1.0, inplace=False):
+    return _clamp_is_identity(input, min_val, max_val)
+
+
+def _softshrink_is_identity(input, lambd=0.5):
+    return _is_number(lambd) and lambd is not None and float(lambd) == 0.0
 
 
 def _check_clamp(input, min=None, max=None, **kwargs):
     if min is None and max is None:
         return "clamps with neither min nor max, which torch refuses too"
-    if _is_var(min) or _is_var(max):
+    if is_var(min) or is_var(max):
         return ("clamps to an input-dependent bound (write torch.maximum(x, lo) and "
                 "torch.minimum(x, hi), which are converted)")
-    return None
-
-
-def _check_clamp_min(input, min):
-    return _check_clamp(input, min, None)
-
-
-def _check_clamp_max(input, max):
-    return _check_clamp(input, None, max)
+    if min is LATER or max is LATER:
+        return None                                 # checked when the network is built
+    return bound_problem(min, max)
 
 
 _MISSING = object()
@@ -349,15 +281,39 @@ def _check_extremum(larger: bool):
         elif isinstance(other, (int, bool)) or "dim" in kwargs or args:
             over = "a dimension"
         else:
-            return None
+            other = kwargs.get("other", other)
+            constant = input if is_var(other) else other
+            if is_var(constant) or constant is LATER or constant is _MISSING:
+                return None                 # two input-dependent operands, or known later
+            return bound_problem(constant, None) if larger else bound_problem(None, constant)
         return (f"takes the {name} over {over}, a reduction with no single breakpoint per "
                 f"unit, like max pooling (the elementwise torch.{name}(x, other) is "
                 "converted)")
     return check
 
 
+def _check_hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val is LATER or max_val is LATER:
+        return None
+    if float(min_val) > float(max_val):
+        return (f"has min_val={float(min_val)} above max_val={float(max_val)}, which torch "
+                "refuses too (swap them; torch.clamp(x, min, max), which is converted, gives "
+                "max where min > max)")
+    return bound_problem(min_val, max_val)
+
+
+def _check_hardtanh_module(m, input):
+    return _check_hardtanh(input, m.min_val, m.max_val)
+
+
+def _check_softshrink(input, lambd=0.5):
+    if lambd is not LATER and float(lambd) < 0:
+        return f"has lambd={float(lambd)}, which torch refuses too (softshrink needs lambd >= 0)"
+    return None
+
+
 def _check_threshold(input, threshold, value, inplace=False):
-    if _is_var(threshold) or _is_var(value):
+    if is_var(threshold) or is_var(value):
         return "thresholds at an input-dependent value"
     if threshold is LATER or value is LATER:
         return None                                 # checked when the network is built
@@ -505,22 +461,21 @@ def _unflatten_module(m, input):
 
 # -- arithmetic and shapes -------------------------------------------------------------------
 
-def _is_var(value) -> bool:
-    return isinstance(value, (AffineTensor, _Var))
+def _times(other, alpha):
+    """``alpha * other`` of ``torch.add(input, other, alpha=alpha)``."""
+    if alpha == 1:
+        return other
+    if isinstance(other, AffineTensor):
+        return aff.multiply(other, alpha)
+    return aff.as_constant(other) * alpha
 
 
 def _add(input, other, *, alpha=1):
-    if alpha != 1:
-        other = aff.multiply(other, alpha) if isinstance(other, AffineTensor) else (
-            aff.as_constant(other) * alpha)
-    return aff.add(input, other)
+    return aff.add(input, _times(other, alpha))
 
 
 def _sub(input, other, *, alpha=1):
-    if alpha != 1:
-        other = aff.multiply(other, alpha) if isinstance(other, AffineTensor) else (
-            aff.as_constant(other) * alpha)
-    return aff.subtract(input, other)
+    return aff.subtract(input, _times(other, alpha))
 
 
 def _rsub(input, other, *, alpha=1):
@@ -535,23 +490,18 @@ def _div(input, other, *, rounding_mode=None):
     return aff.divide(input, other)
 
 
-def _check_mul(input, other, *args, **kwargs):
-    if _is_var(input) and _is_var(other):
+def _check_product(input, other, *args, **kwargs):
+    """For ``mul`` and ``matmul``."""
+    if is_var(input) and is_var(other):
         return "multiplies two input-dependent tensors (not piecewise linear)"
     return None
 
 
 def _check_div(input, other, *args, rounding_mode=None, **kwargs):
-    if _is_var(other):
+    if is_var(other):
         return "divides by an input-dependent tensor (not piecewise linear)"
     if rounding_mode is not None:
         return f"divides with rounding_mode={rounding_mode!r} (not piecewise linear)"
-    return None
-
-
-def _check_matmul(input, other, *args, **kwargs):
-    if _is_var(input) and _is_var(other):
-        return "multiplies two input-dependent tensors (not piecewise linear)"
     return None
 
 
@@ -590,7 +540,7 @@ def _getattr(obj, name, *default):
 
 
 def _check_getattr(obj, name, *default):
-    if _is_var(obj) and name not in ("shape", "ndim", "dtype", "device", "T", "mT"):
+    if is_var(obj) and name not in ("shape", "ndim", "dtype", "device", "T", "mT"):
         return f"reads the attribute {name!r} of an input-dependent tensor"
     return None
 
@@ -709,11 +659,15 @@ def registries() -> tuple[dict, dict, dict]:
         # In eval mode (from_torch refuses training mode) RReLU has the slope (l + u) / 2.
         nn.RReLU: C(lambda m, x: _leaky_relu(x, (m.lower + m.upper) / 2), activation=True),
         nn.ReLU6: C(lambda m, x: _hardtanh(x, m.min_val, m.max_val), activation=True),
-        nn.Hardtanh: C(lambda m, x: _hardtanh(x, m.min_val, m.max_val), activation=True),
+        nn.Hardtanh: C(lambda m, x: _hardtanh(x, m.min_val, m.max_val), activation=True,
+                       check=_check_hardtanh_module,
+                       identity=lambda m, x: _hardtanh_is_identity(x, m.min_val, m.max_val)),
         nn.Hardsigmoid: C(lambda m, x: _hardsigmoid(x), activation=True),
         nn.Threshold: C(lambda m, x: _threshold(x, m.threshold, m.value), activation=True,
                         check=_check_threshold_module),
-        nn.Softshrink: C(lambda m, x: _softshrink(x, m.lambd), activation=True),
+        nn.Softshrink: C(lambda m, x: _softshrink(x, m.lambd), activation=True,
+                         check=lambda m, x: _check_softshrink(x, m.lambd),
+                         identity=lambda m, x: _softshrink_is_identity(x, m.lambd)),
         nn.Hardshrink: _refuse(_DISCONTINUOUS_SHRINK),
         nn.Hardswish: _refuse(_HARDSWISH),
         nn.Identity: C(lambda m, x: x),
@@ -745,18 +699,22 @@ def registries() -> tuple[dict, dict, dict]:
     put([F.prelu, torch.prelu], C(_prelu, activation=True))
     put([F.rrelu, F.rrelu_, torch.rrelu, torch.rrelu_],
         C(_rrelu, activation=True, check=_check_rrelu))
-    put([torch.clamp, torch.clip, torch.clamp_, torch.clip_],
-        C(_clamp, activation=True, check=_check_clamp))
-    put([torch.clamp_min, torch.clamp_min_],
-        C(_clamp_min, activation=True, check=_check_clamp_min))
-    put([torch.clamp_max, torch.clamp_max_],
-        C(_clamp_max, activation=True, check=_check_clamp_max))
-    put([F.hardtanh, F.hardtanh_], C(_hardtanh, activation=True))
+    clamp = C(_clamp, activation=True, check=_check_clamp, identity=_clamp_is_identity)
+    clamp_min = C(_clamp_min, activation=True, check=_lower(_check_clamp),
+                  identity=_lower(_clamp_is_identity))
+    clamp_max = C(_clamp_max, activation=True, check=_upper(_check_clamp),
+                  identity=_upper(_clamp_is_identity))
+    put([torch.clamp, torch.clip, torch.clamp_, torch.clip_], clamp)
+    put([torch.clamp_min, torch.clamp_min_], clamp_min)
+    put([torch.clamp_max, torch.clamp_max_], clamp_max)
+    put([F.hardtanh, F.hardtanh_],
+        C(_hardtanh, activation=True, check=_check_hardtanh, identity=_hardtanh_is_identity))
     put([F.relu6], C(_relu6, activation=True))
     put([F.hardsigmoid], C(_hardsigmoid, activation=True))
     put([F.threshold, F.threshold_, torch.threshold, torch.threshold_],
         C(_threshold, activation=True, check=_check_threshold))
-    put([F.softshrink], C(_softshrink, activation=True))
+    put([F.softshrink], C(_softshrink, activation=True, check=_check_softshrink,
+                          identity=_softshrink_is_identity))
     put([operator.abs, torch.abs, torch.absolute, torch.abs_], C(_abs, activation=True))
     put([torch.maximum, torch.max, torch.fmax],
         C(_extremum(True), activation=True, check=_check_extremum(True), extremum="max"))
@@ -780,12 +738,12 @@ def registries() -> tuple[dict, dict, dict]:
     put([operator.add, torch.add], C(_add))
     put([operator.sub, torch.sub, torch.subtract], C(_sub))
     put([torch.rsub], C(_rsub))
-    put([operator.mul, torch.mul, torch.multiply], C(_mul, check=_check_mul))
+    put([operator.mul, torch.mul, torch.multiply], C(_mul, check=_check_product))
     put([operator.truediv, torch.div, torch.divide, torch.true_divide],
         C(_div, check=_check_div))
     put([operator.neg, torch.neg, torch.negative], C(_neg))
     put([operator.pos], C(_identity))
-    put([operator.matmul, torch.matmul, torch.mm], C(_matmul, check=_check_matmul))
+    put([operator.matmul, torch.matmul, torch.mm], C(_matmul, check=_check_product))
     put([operator.getitem], C(_getitem))
     put([builtins.getattr], C(_getattr, check=_check_getattr))
     put([torch.cat, torch.concat, torch.concatenate], C(_cat))
@@ -813,20 +771,17 @@ def registries() -> tuple[dict, dict, dict]:
         "size": C(_size), "dim": C(_ndim),
         "add": C(_add), "add_": C(_add),
         "sub": C(_sub), "sub_": C(_sub),
-        "mul": C(_mul, check=_check_mul), "mul_": C(_mul, check=_check_mul),
+        "mul": C(_mul, check=_check_product), "mul_": C(_mul, check=_check_product),
         "div": C(_div, check=_check_div), "div_": C(_div, check=_check_div),
         "neg": C(_neg),
-        "matmul": C(_matmul, check=_check_matmul),
+        "matmul": C(_matmul, check=_check_product),
         "mean": C(_reduction(mean=True)), "sum": C(_reduction(mean=False)),
         "squeeze": C(_squeeze), "unsqueeze": C(_unsqueeze),
     }
     for names, conv in (
-            (("clamp", "clip", "clamp_", "clip_"),
-             C(_clamp, activation=True, check=_check_clamp)),
-            (("clamp_min", "clamp_min_"),
-             C(_clamp_min, activation=True, check=_check_clamp_min)),
-            (("clamp_max", "clamp_max_"),
-             C(_clamp_max, activation=True, check=_check_clamp_max)),
+            (("clamp", "clip", "clamp_", "clip_"), clamp),
+            (("clamp_min", "clamp_min_"), clamp_min),
+            (("clamp_max", "clamp_max_"), clamp_max),
             (("maximum", "max", "fmax"),
              C(_extremum(True), activation=True, check=_check_extremum(True), extremum="max")),
             (("minimum", "min", "fmin"),

@@ -3,11 +3,11 @@
 from plregions.importers.onnx_ops import (  # noqa: F401  (each module registers its ops)
     activations,
     arithmetic,
+    clamps,
     conv,
     extrema,
     gemm,
     normalization,
-    ramps,
     shapes,
 )
 from plregions.importers.onnx_ops.registry import CONVERTERS, VAR, OnnxConverter, OnnxNode

@@ -6,7 +6,8 @@ step that adds the operand, carried through that layer by pass-through units. ``
 input-dependent operands are paired off in a balanced tree of ``ceil(log2 k)`` such layers.
 Constant operands are reduced to one constant ``c`` and take one more layer (one without
 input-dependent partner, none): ``Max(m, c) = c + relu(m - c)``,
-``Min(m, c) = c - relu(c - m)``. An operand given twice counts once (``Max(x, x) = x``).
+``Min(m, c) = c - relu(c - m)`` (built by :mod:`plregions.importers.ramps`, shared with the
+torch importer). An operand given twice counts once (``Max(x, x) = x``).
 """
 
 from __future__ import annotations
@@ -17,23 +18,17 @@ import numpy as np
 
 from plregions.errors import InvalidNetworkError
 from plregions.importers import affine as aff
-from plregions.importers.onnx_ops.ramps import clamp_units
-from plregions.importers.onnx_ops.registry import Stage, is_var, register_plan, stage_key
-from plregions.importers.program import ActivationOutput
+from plregions.importers.onnx_ops.registry import (
+    Stage,
+    identity_stage,
+    is_var,
+    register_plan,
+    stage_key,
+)
+from plregions.importers.ramps import extremum_units, extremum_value, extremum_with_constant
 
 
-def _difference_units(what: str, a, b) -> ActivationOutput:
-    diff = aff.subtract(a, b, what=what)
-    return ActivationOutput(diff, np.zeros(diff.shape), "relu")
-
-
-def _recombine(larger: bool, what: str, operand, units):
-    if larger:
-        return aff.add(operand, units, what=what)
-    return aff.subtract(operand, units, what=what)
-
-
-def _bound_by_constants(larger: bool, what: str, value, *constants) -> ActivationOutput:
+def _bound_by_constants(larger: bool, what: str, value, *constants):
     reduce = np.maximum if larger else np.minimum
     try:
         bound = functools.reduce(reduce, [aff.as_constant(c) for c in constants])
@@ -42,13 +37,7 @@ def _bound_by_constants(larger: bool, what: str, value, *constants) -> Activatio
             f"{what}: constant operands of shapes {[np.shape(c) for c in constants]} do not "
             "broadcast"
         ) from None
-    if larger:
-        return clamp_units(value, lo=bound, what=what)
-    return clamp_units(value, hi=bound, what=what)
-
-
-def _identity(value):
-    return value
+    return extremum_with_constant(larger, value, bound, what=what)
 
 
 @register_plan("Max", "Min")
@@ -69,10 +58,10 @@ def plan_extremum(node, inputs) -> list[Stage]:
             units = stage_key(node, f"units {level}.{i // 2}")
             last = len(variables) == 2 and not constants
             value = out if last else stage_key(node, f"value {level}.{i // 2}")
-            stages.append(Stage((a, b), units, functools.partial(_difference_units, what),
+            stages.append(Stage((a, b), units, functools.partial(extremum_units, what=what),
                                 activation=True))
             stages.append(Stage((b if larger else a, units), value,
-                                functools.partial(_recombine, larger, what)))
+                                functools.partial(extremum_value, larger, what=what)))
             paired.append(value)
         if len(variables) % 2:
             paired.append(variables[-1])
@@ -84,5 +73,5 @@ def plan_extremum(node, inputs) -> list[Stage]:
                             functools.partial(_bound_by_constants, larger, what),
                             activation=True))
     elif not stages:
-        stages.append(Stage((result,), out, _identity))
+        stages.append(identity_stage(node, result))
     return stages

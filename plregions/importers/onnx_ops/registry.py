@@ -24,27 +24,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from plregions.errors import InvalidNetworkError
-from plregions.importers.affine import AffineTensor
+from plregions.importers.affine import VAR, is_var
 
 __all__ = ["OnnxNode", "OnnxConverter", "Stage", "CONVERTERS", "register", "VAR", "is_var",
-           "require_constant", "stage_key", "register_plan"]
+           "require_constant", "stage_key", "identity_stage", "register_plan"]
 
 ONNX_DOMAINS = ("", "ai.onnx")
-
-
-class _Var:
-    """Stands for an input-dependent tensor in static checks."""
-
-    def __repr__(self) -> str:
-        return "<input-dependent tensor>"
-
-
-VAR = _Var()
-
-
-def is_var(value) -> bool:
-    """Whether a converter input depends on the model's input."""
-    return isinstance(value, (AffineTensor, _Var))
 
 
 @dataclass(frozen=True)
@@ -110,6 +95,16 @@ def stage_key(node: OnnxNode, label: str) -> str:
     """A key for an intermediate value of ``node``'s stages that no ONNX value can have
     (ONNX names are strings without NUL characters)."""
     return f"{node.outputs[0]}\x00{label}"
+
+
+def _identity(value):
+    return value
+
+
+def identity_stage(node: OnnxNode, source: str | None = None) -> Stage:
+    """The stage that makes ``node``'s output ``source`` itself (default: its first input),
+    for a node that computes the identity (a Clip without bounds): no layer."""
+    return Stage((node.inputs[0] if source is None else source,), node.outputs[0], _identity)
 
 
 @dataclass(frozen=True)
