@@ -12,8 +12,8 @@ from plregions.analysis.stats import (RegionReport, always_active_neurons, analy
 from plregions.datasets import default_network, digits_network, load_digits, load_iris
 from plregions.engines.line import AffinePiece, LinePieces, affine_pieces
 from plregions.errors import (InvalidArgumentError, InvalidDomainError, InvalidNetworkError,
-                              MissingDependencyError, PLRegionsError, SolverError,
-                              UnsupportedLayerError)
+                              MissingDependencyError, PLRegionsError, RegionLimitError,
+                              SolverError, UnsupportedLayerError)
 from plregions.geometry import Box, Polytope, Tolerance
 from plregions.geometry.slices import Plane, Segment
 from plregions.importers import from_onnx, from_sklearn, from_torch, load_network
@@ -28,6 +28,7 @@ __all__ = [
     "Activation", "Box", "Facet", "InvalidArgumentError", "InvalidDomainError",
     "InvalidNetworkError",
     "MissingDependencyError", "Network", "PLRegionsError", "Partition", "Polytope", "Region",
+    "RegionLimitError",
     "SolverError", "Tolerance", "UnsupportedLayerError", "count_regions", "from_arrays",
     "partition", "region_at", "region_graph", "save_network",
     "RegionBounds", "RegionReport", "always_active_neurons", "analyze",

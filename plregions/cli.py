@@ -4,12 +4,18 @@ It parses arguments, calls the public API of :mod:`plregions` and prints what ca
 errors of plregions and missing files become one line on stderr and exit code 1
 (argument errors: exit code 2, from argparse).
 
+Every command that enumerates regions takes ``--max-regions N`` (default 1,000,000;
+``0`` or ``none``: no limit). Past N regions the library stops with
+:class:`~plregions.RegionLimitError`, printed as one line that says how many regions were
+found and how to go on (a box, a slice, a larger limit); ``analyze`` and ``count`` also
+warn on stderr before starting when the upper bound from the layer widths exceeds N.
+
 Commands
 --------
-``plregions analyze [MODEL] [--box LO HI | --lower L.. --upper U..] [--json]``
+``plregions analyze [MODEL] [--box LO HI | --lower L.. --upper U..] [--max-regions N] [--json]``
     Without MODEL: the bundled network trained on Fisher's Iris data, analysed in all of
     R^4 and in the bounding box of the 150 flowers, with the training points.
-``plregions count MODEL [--box LO HI | --lower L.. --upper U..] [--json]``
+``plregions count MODEL [--box LO HI | --lower L.. --upper U..] [--max-regions N] [--json]``
     Activation, linear and (in R^d) bounded regions of a saved network.
 ``plregions plot MODEL DOMAIN -o FILE`` and ``plregions slice MODEL DOMAIN``
     See :mod:`plregions.plotting.cli_commands`.
@@ -29,7 +35,11 @@ import time
 from pathlib import Path
 
 import plregions as plr
-from plregions.plotting.cli_commands import add_plot_parser, add_slice_parser
+from plregions.plotting.cli_commands import (
+    add_max_regions_argument,
+    add_plot_parser,
+    add_slice_parser,
+)
 
 __all__ = ["main"]
 
@@ -75,6 +85,7 @@ def _add_domain_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print one JSON object instead of text")
     parser.add_argument("--backend", choices=("daqp", "highs", "cvxpy"), default="daqp",
                         help="LP solver (default: daqp); every backend gives the same counts")
+    add_max_regions_argument(parser)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -138,6 +149,36 @@ def _box(bounds, n_in: int) -> plr.Box | None:
     lower, upper = bounds
     return plr.Box(lower * n_in if len(lower) == 1 else lower,
                    upper * n_in if len(upper) == 1 else upper)
+
+
+def _size(n: int) -> str:
+    """``n`` in words a reader takes in: ``26,569`` or ``about 10^57``."""
+    return f"{n:,}" if n < 10**9 else f"about 10^{len(str(n)) - 1}"
+
+
+def _warn_if_large(net: plr.Network, max_regions: int | None) -> None:
+    """One line on stderr when the widths allow more regions than ``max_regions``."""
+    if max_regions is None:
+        return
+    b = plr.region_bounds(net, first_layer=False)
+    bound = min(v for v in (b.patterns, b.montufar, b.serra) if v is not None)
+    if bound > max_regions:
+        print(f"plregions: warning: {net.architecture} may have up to {_size(bound)} "
+              f"activation regions in R^{net.n_in} (bound from its widths), more than "
+              f"--max-regions {max_regions}: this may take long and stop at the limit; a "
+              "box (--box LO HI) or a slice (plregions slice) holds fewer", file=sys.stderr)
+
+
+def _limit_message(err: plr.RegionLimitError, command: str) -> str:
+    """The error line of a run stopped at ``--max-regions``, with the command's remedies."""
+    if command in ("slice", "plot"):
+        fixes = ("draw or count a smaller slice (--bounds, --margin, closer points or a "
+                 "shorter segment)")
+    else:
+        fixes = ("count a smaller domain (--box LO HI or --lower/--upper) or a plane or "
+                 "segment (plregions slice MODEL --plane-file FILE or --segment-file FILE)")
+    return (f"{err.reason}, more than --max-regions {err.max_regions}, so no count is "
+            f"printed; {fixes}, or raise --max-regions (0: no limit)")
 
 
 def _interval_list(lower, upper) -> str:
@@ -257,7 +298,9 @@ def _analyze(args, parser) -> int:
         X, box, box_name = None, _box(bounds, net.n_in), "box"
         model = args.model
         title = f"plregions analyze: {args.model}"
-    report = plr.analyze(net, box=box, data=X, backend=args.backend)
+    _warn_if_large(net, args.max_regions)
+    report = plr.analyze(net, box=box, data=X, backend=args.backend,
+                         max_regions=args.max_regions)
     if args.json:
         print(json.dumps(_report_json(report, model)))
     else:
@@ -273,11 +316,13 @@ def _count(args, parser) -> int:
               "n_neurons": net.n_neurons,
               "domain": f"R^{net.n_in}" if box is None else
               {"box": {"lower": box.lower.tolist(), "upper": box.upper.tolist()}}}
+    _warn_if_large(net, args.max_regions)
     start = time.perf_counter()
     if args.activation_only:
-        result["n_regions"] = plr.count_regions(net, box, backend=args.backend)
+        result["n_regions"] = plr.count_regions(net, box, backend=args.backend,
+                                                max_regions=args.max_regions)
     else:
-        part = plr.partition(net, box, backend=args.backend)
+        part = plr.partition(net, box, backend=args.backend, max_regions=args.max_regions)
         result["n_regions"] = len(part)
         result["n_linear_regions"] = part.n_linear_regions
         if box is None:
@@ -323,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, args.subparser)
     except SystemExit as stop:  # argparse: --help, --version, bad arguments
         return stop.code if isinstance(stop.code, int) else EXIT_ERROR
+    except plr.RegionLimitError as err:
+        print(f"plregions: error: {_limit_message(err, args.command)}", file=sys.stderr)
+        return EXIT_ERROR
     except (plr.PLRegionsError, FileNotFoundError) as err:
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
         print(f"plregions: error: {message}", file=sys.stderr)

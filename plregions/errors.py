@@ -3,7 +3,8 @@
 Every error raised on purpose derives from :class:`PLRegionsError` and also from the
 builtin exception a caller would naturally catch (``ValueError`` for bad input,
 ``NotImplementedError`` for unsupported layers, ``ImportError`` for a missing optional
-dependency, ``RuntimeError`` for a solver that gave no answer).
+dependency, ``RuntimeError`` for a solver that gave no answer or an enumeration stopped at
+its ``max_regions`` limit).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ __all__ = [
     "UnsupportedLayerError",
     "MissingDependencyError",
     "SolverError",
+    "RegionLimitError",
 ]
 
 
@@ -57,6 +59,36 @@ class MissingDependencyError(PLRegionsError, ImportError):
 
 class SolverError(PLRegionsError, RuntimeError):
     """Every LP solver tried stopped without a reliable answer."""
+
+
+class RegionLimitError(PLRegionsError, RuntimeError):
+    """An enumeration stopped: the domain holds more regions than ``max_regions``.
+
+    No count is returned in that case, never a truncated one.
+
+    Parameters
+    ----------
+    reason : str
+        What was found, without the remedies, e.g. ``"stopped after finding 51
+        activation regions in all of R^64"`` (front ends add their own remedies).
+    n_found : int
+        Regions known to exist when the enumeration stopped (found so far, or a proven
+        lower bound); always ``> max_regions``.
+    max_regions : int
+        The limit.
+    """
+
+    def __init__(self, reason: str, n_found: int, max_regions: int):
+        super().__init__(
+            f"{reason}, more than max_regions={max_regions}; no count is returned. To get "
+            "one, give a smaller domain (plr.Box(lower, upper)), a 2-D plr.Plane or "
+            "1-D plr.Segment slice, or a larger max_regions (None: no limit)")
+        self.reason = reason
+        self.n_found = n_found
+        self.max_regions = max_regions
+
+    def __reduce__(self):
+        return type(self), (self.reason, self.n_found, self.max_regions)
 
 
 def missing_dependency(package: str, extra: str, purpose: str) -> MissingDependencyError:

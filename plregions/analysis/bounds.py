@@ -435,9 +435,10 @@ class RegionBounds:
     serra : int or None
         :func:`serra_bound`; None unless every hidden unit is a ReLU (it does not hold for
         LeakyReLU).
-    first_layer : int
+    first_layer : int or None
         :func:`zaslavsky_count` of the first hidden layer: the exact number of activation
-        regions of that layer alone in R^d, a lower bound for the whole network.
+        regions of that layer alone in R^d, a lower bound for the whole network; None when
+        not asked for (``region_bounds(net, first_layer=False)``).
     """
 
     n_in: int
@@ -445,20 +446,26 @@ class RegionBounds:
     patterns: int
     montufar: int | None
     serra: int | None
-    first_layer: int
+    first_layer: int | None
 
 
-def region_bounds(net: Network, *, tolerance: Tolerance | None = None) -> RegionBounds:
+def region_bounds(net: Network, *, tolerance: Tolerance | None = None,
+                  first_layer: bool = True) -> RegionBounds:
     """Upper bounds on the activation regions of ``net`` in R^d, and a lower bound.
 
     Linear regions are unions of activation regions, so the upper bounds hold for them
-    too.
+    too. The upper bounds take ``O(L n_0 max n_l)`` big-integer operations; the lower
+    bound walks the first layer's intersection lattice, which grows like the regions of
+    that layer (``2^64`` flats for 64 generic hyperplanes in R^64).
 
     Parameters
     ----------
     net : Network
     tolerance : Tolerance, optional
         Used for the first layer's arrangement.
+    first_layer : bool
+        Compute the lower bound :attr:`RegionBounds.first_layer`; ``False`` leaves it
+        None and returns the upper bounds at once, whatever the first layer.
 
     Returns
     -------
@@ -472,23 +479,27 @@ def region_bounds(net: Network, *, tolerance: Tolerance | None = None) -> Region
     >>> b = plr.region_bounds(net)
     >>> b.patterns, b.montufar, b.serra, b.first_layer
     (16, 16, 11, 4)
+    >>> plr.region_bounds(net, first_layer=False).first_layer is None
+    True
     """
     if not isinstance(net, Network):
         raise InvalidNetworkError(f"expected a plregions Network, got {type(net).__name__}")
     widths = tuple(layer.n_neurons for layer in net.hidden)
     all_neurons = all(layer.n_neurons == layer.n_out for layer in net.hidden)
     all_relu = all_neurons and all(np.all(layer.negative_slope == 0) for layer in net.hidden)
-    if net.hidden and net.hidden[0].n_neurons:
+    if not first_layer:
+        lower = None
+    elif net.hidden and net.hidden[0].n_neurons:
         first = net.hidden[0]
-        first_layer = zaslavsky_count(first.weight[first.is_neuron], first.bias[first.is_neuron],
-                                      tolerance=tolerance)
+        lower = zaslavsky_count(first.weight[first.is_neuron], first.bias[first.is_neuron],
+                                tolerance=tolerance)
     else:
-        first_layer = 1
+        lower = 1
     return RegionBounds(
         n_in=net.n_in,
         widths=widths,
         patterns=2 ** net.n_neurons,
         montufar=montufar_bound(widths, net.n_in) if all_neurons else None,
         serra=serra_bound(widths, net.n_in) if all_relu else None,
-        first_layer=first_layer,
+        first_layer=lower,
     )

@@ -207,7 +207,8 @@ class RegionReport:
 
 
 def analyze(net: Network, *, box: Box | None = None, data=None, backend: str = "daqp",
-            tolerance: Tolerance | None = None) -> RegionReport:
+            tolerance: Tolerance | None = None, max_regions: int | None = None
+            ) -> RegionReport:
     """Count and describe the regions of ``net`` in all of R^d and, optionally, in a box.
 
     Computes the partition of R^d (activation, linear and bounded regions), the partition
@@ -224,6 +225,10 @@ def analyze(net: Network, *, box: Box | None = None, data=None, backend: str = "
     backend : {"daqp", "highs", "cvxpy"}
         LP solver, as for :func:`partition`.
     tolerance : Tolerance, optional
+    max_regions : int, optional
+        As for :func:`partition`, for each of the two partitions: more regions than this
+        in R^d or in the box raise :class:`~plregions.RegionLimitError`. ``None``: no
+        limit.
 
     Returns
     -------
@@ -243,7 +248,8 @@ def analyze(net: Network, *, box: Box | None = None, data=None, backend: str = "
     start = time.perf_counter()
     if box is not None and not isinstance(box, Box):
         raise InvalidDomainError(f"box must be a plregions Box, got {type(box).__name__}")
-    whole = partition(net, None, backend=backend, tolerance=tolerance)
+    whole = partition(net, None, backend=backend, tolerance=tolerance,
+                      max_regions=max_regions)
     n_linear = whole.n_linear_regions
     n_bounded = whole.n_bounded_regions
     n_points = on_boundary = occupied = occupied_linear = None
@@ -256,7 +262,8 @@ def analyze(net: Network, *, box: Box | None = None, data=None, backend: str = "
         occupied = int(regions.size)
         occupied_linear = int(np.unique(whole.linear_region_labels[regions]).size)
     if box is not None:
-        in_box = partition(net, box, backend=backend, tolerance=tolerance)
+        in_box = partition(net, box, backend=backend, tolerance=tolerance,
+                           max_regions=max_regions)
         n_regions_box, n_linear_box = len(in_box), in_box.n_linear_regions
         lower, upper = tuple(box.lower.tolist()), tuple(box.upper.tolist())
         where, neuron_part = "box", in_box

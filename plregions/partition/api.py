@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import math
+import operator
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from plregions.engines.brute import iter_regions_brute
 from plregions.engines.halfspaces import point_pattern
 from plregions.engines.layerwise import iter_regions_layerwise
-from plregions.errors import InvalidArgumentError, InvalidDomainError, InvalidNetworkError
+from plregions.errors import (
+    InvalidArgumentError,
+    InvalidDomainError,
+    InvalidNetworkError,
+    RegionLimitError,
+)
 from plregions.geometry.domains import Box, Polytope
 from plregions.geometry.lp import LPStats, certified_ball, check_backend
 from plregions.geometry.slices import Plane, Segment
@@ -94,6 +101,114 @@ def slice_problem(net: Network, domain, tolerance: Tolerance):
             domain.parameter_domain(), domain)
 
 
+def _check_max_regions(max_regions) -> int | None:
+    """``max_regions`` as an int, or None (no limit)."""
+    if max_regions is None:
+        return None
+    try:
+        if isinstance(max_regions, bool):
+            raise TypeError
+        limit = operator.index(max_regions)
+    except TypeError:
+        raise InvalidArgumentError(
+            f"max_regions must be a positive integer or None (no limit), got "
+            f"{max_regions!r} of type {type(max_regions).__name__}") from None
+    if limit < 1:
+        raise InvalidArgumentError(
+            f"max_regions = {limit}; it must be >= 1, or None for no limit")
+    return limit
+
+
+def _where(domain, input_slice, n_in: int) -> str:
+    """Where regions are counted, for messages: ``"in all of R^4"``, ``"on the plane"``."""
+    if input_slice is not None:
+        return f"on the {type(input_slice).__name__.lower()}"
+    if domain is None:
+        return f"in all of R^{n_in}"
+    return f"in the {type(domain).__name__.lower()}"
+
+
+def _check_count(n_found: int, max_regions: int | None, where: str,
+                 found: str = "stopped after finding") -> None:
+    if max_regions is not None and n_found > max_regions:
+        raise RegionLimitError(f"{found} {n_found} activation regions {where}", n_found,
+                               max_regions)
+
+
+def _limited(leaves, max_regions: int | None, where: str) -> Iterator:
+    """``leaves``, raising :class:`RegionLimitError` at the ``max_regions + 1``-th one."""
+    if max_regions is None:
+        yield from leaves
+        return
+    for n_found, leaf in enumerate(leaves, start=1):
+        _check_count(n_found, max_regions, where)
+        yield leaf
+
+
+# A first-layer normal joins the independent set when it lies at least this far from the
+# span of the normals already chosen (unit normals; far above rounding errors).
+_INDEPENDENT = 1e-6
+
+
+def _first_layer_cross(net: Network, A0, b0, x0, scale: float, tolerance: Tolerance,
+                       stop_at: int) -> int:
+    """``k`` first-layer hyperplanes with independent normals crossing inside the domain.
+
+    Then the domain holds at least ``2^k`` activation regions: near a point ``x*`` of
+    the chosen hyperplanes' intersection every one of their ``2^k`` sign patterns holds a
+    ball of radius ``t``, which the remaining hyperplanes of each layer (flat inside a
+    region of the earlier layers) cut into pieces, one of them holding a ball of radius
+    ``t / (k_l + 1)`` for ``k_l`` cuts (Bang's plank theorem). ``t`` is chosen so that
+    the ball left after every layer still exceeds ``tolerance.radius * scale``: those
+    regions exist for the engines too. Greedy, nearest hyperplanes to the domain's
+    centre ``x0`` first, stopping at ``stop_at``; ``O(n_1 stop_at^2 d)``.
+    """
+    if not net.hidden:
+        return 0
+    layer = net.hidden[0]
+    W, c = layer.weight[layer.is_neuron], layer.bias[layer.is_neuron]
+    norms = np.linalg.norm(W, axis=1)
+    # A neuron with zero weights is constant and makes no hyperplane.
+    keep = norms > tolerance.parallel * max(1.0, norms.max(initial=0.0))
+    N, O = W[keep] / norms[keep, None], c[keep] / norms[keep]
+    t = 2 * tolerance.radius * scale * math.prod(h.n_neurons + 1 for h in net.hidden)
+    a_norms = np.linalg.norm(A0, axis=1)
+    chosen, basis = [], np.zeros((net.n_in, 0))
+    for i in np.argsort(np.abs(N @ x0 + O)):
+        if len(chosen) == stop_at:
+            break
+        residual = N[i] - basis @ (basis.T @ N[i])
+        size = float(np.linalg.norm(residual))
+        if size < _INDEPENDENT:
+            continue
+        rows = [*chosen, i]
+        NS = N[rows]
+        step = np.linalg.lstsq(NS, -(NS @ x0 + O[rows]), rcond=None)[0]
+        x_star = x0 + step
+        sigma_min = float(np.linalg.svd(NS, compute_uv=False)[-1])
+        # The balls of radius t in every orthant around x* lie within this distance of it.
+        if A0.shape[0] and (sigma_min <= 0 or np.any(
+                b0 - A0 @ x_star <= t * (1 + math.sqrt(len(rows)) / sigma_min) * a_norms)):
+            continue
+        chosen.append(i)
+        basis = np.column_stack([basis, residual / size])
+    return len(chosen)
+
+
+def _check_lower_bound(net: Network, A0, b0, x0, scale: float, tolerance: Tolerance,
+                       max_regions: int | None, where: str) -> None:
+    """Raise :class:`RegionLimitError` before enumerating when the first layer alone
+    provably makes more than ``max_regions`` regions."""
+    if max_regions is None:
+        return
+    k = _first_layer_cross(net, A0, b0, x0, scale, tolerance, max_regions.bit_length())
+    if 2 ** k > max_regions:
+        raise RegionLimitError(
+            f"stopped before enumerating: the first layer alone makes at least 2^{k} = "
+            f"{2 ** k} activation regions {where} ({k} of its hyperplanes, with independent "
+            "normals, cross inside it; no more were looked for)", 2 ** k, max_regions)
+
+
 def _low_dim_engine(net: Network, domain, method: str) -> str | None:
     """``"plane"``, ``"line"`` or ``None`` (the general engines) for ``method``."""
     if method not in METHODS:
@@ -115,9 +230,13 @@ def _low_dim_engine(net: Network, domain, method: str) -> str | None:
 
 
 def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, backend: str,
-                       input_slice, input_network: Network, store: bool = True):
+                       input_slice, input_network: Network, store: bool = True,
+                       max_regions: int | None = None):
     """Partition by the 2-D or 1-D engine, or ``None`` when it declines (the general
-    engine then runs)."""
+    engine then runs).
+
+    The engines are vectorized and run to the end; ``max_regions`` is checked right
+    after, before anything else is built."""
     from plregions.engines.line import enumerate_intervals
     from plregions.engines.plane import (
         EulerCheckError,
@@ -141,6 +260,7 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
             lo, hi = float(frame.to_frame(domain.lower)[0]), float(frame.to_frame(domain.upper)[0])
         res = enumerate_intervals(net_f, lo, hi, 1.0, tolerance)
         m = res.patterns.shape[0]
+        _check_count(m, max_regions, _where(domain, input_slice, net.n_in), "found")
         if not store:
             return m
         bounds = frame.to_input(res.bounds[:, None])[:, 0]
@@ -169,6 +289,7 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
         except (EulerCheckError, WindowTooLarge):
             return None
         m = res.patterns.shape[0]
+        _check_count(m, max_regions, _where(domain, input_slice, net.n_in), "found")
         if not store:
             return m
         packed = res.patterns
@@ -223,7 +344,13 @@ class _FlippedNeurons(Sequence):
         return tuple(int(v) for v in np.flatnonzero(diff))
 
 
-def _iter_leaves(net, domain, method, tolerance, backend, stats):
+def _iter_leaves(net, domain, method, tolerance, backend, stats, max_regions=None,
+                 input_slice=None):
+    """Regions streamed by the general engines, in input coordinates.
+
+    With ``max_regions``, the first layer is checked first (:func:`_check_lower_bound`)
+    and the stream raises :class:`RegionLimitError` at its ``max_regions + 1``-th region.
+    """
     if method not in METHODS:
         raise InvalidArgumentError(
             f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -234,6 +361,8 @@ def _iter_leaves(net, domain, method, tolerance, backend, stats):
         raise InvalidArgumentError(
             f"tolerance must be a plregions.Tolerance, got {type(tolerance).__name__}")
     A0, b0, scale, x0, r0 = resolve_domain(net, domain)
+    where = _where(domain, input_slice, net.n_in)
+    _check_lower_bound(net, A0, b0, x0, scale, tolerance, max_regions, where)
     frame = Frame.of_domain(domain, x0, scale)
     net_f, (A0f, b0f) = frame.network(net, tolerance), frame.halfspaces(A0, b0)
     if method == "brute":
@@ -241,11 +370,13 @@ def _iter_leaves(net, domain, method, tolerance, backend, stats):
     else:
         leaves = iter_regions_layerwise(net_f, A0f, b0f, frame.to_frame(x0), r0 / frame.scale,
                                         1.0, tolerance, backend, stats)
-    return frame.leaves_to_input(leaves), (A0, b0), scale, tolerance, frame
+    leaves = _limited(frame.leaves_to_input(leaves), max_regions, where)
+    return leaves, (A0, b0), scale, tolerance, frame
 
 
 def partition(net: Network, domain=None, *, method: str = "auto", backend: str = "daqp",
-              tolerance: Tolerance | None = None) -> Partition:
+              tolerance: Tolerance | None = None, max_regions: int | None = None
+              ) -> Partition:
     """Every activation region of ``net`` on ``domain``, exactly.
 
     Parameters
@@ -268,10 +399,24 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     backend : {"daqp", "highs", "cvxpy"}
         LP solver. Every backend gives the same partition.
     tolerance : Tolerance, optional
+    max_regions : int, optional
+        Stop and raise :class:`~plregions.RegionLimitError` as soon as more than this many
+        regions are found (never return a truncated partition); ``None``, the default, is
+        no limit. The general engines stream regions and stop at once (and before
+        starting when the first layer alone provably makes more, so that all of R^64
+        fails in milliseconds, not hours); the 2-D and 1-D engines run to the end
+        (vectorized) and the limit is checked before anything else is built.
 
     Returns
     -------
     Partition
+
+    Raises
+    ------
+    RegionLimitError
+        The domain holds more than ``max_regions`` regions; the message says how many
+        were found and how to go on (a smaller Box, a Plane or Segment slice, or a larger
+        ``max_regions``).
 
     Examples
     --------
@@ -281,22 +426,28 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     >>> part = plr.partition(net)          # three lines in general position
     >>> len(part), part.n_bounded_regions, part.n_linear_regions
     (7, 1, 7)
+    >>> try:
+    ...     plr.partition(net, max_regions=5)
+    ... except plr.RegionLimitError as err:
+    ...     print(err.reason)
+    found 7 activation regions in all of R^2
     """
     input_network = _check_network(net)
     tolerance = _check_tolerance(tolerance)
+    max_regions = _check_max_regions(max_regions)
     net, domain, input_slice = slice_problem(input_network, domain, tolerance)
     engine = _low_dim_engine(net, domain, method)
     if engine is not None:
         check_backend(backend)
         part = _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
-                                  input_network)
+                                  input_network, max_regions=max_regions)
         if part is not None:
             return part
         method = "layerwise"
     stats = LPStats()
     start = time.perf_counter()
-    leaves, halfspaces, scale, tolerance, frame = _iter_leaves(net, domain, method, tolerance,
-                                                               backend, stats)
+    leaves, halfspaces, scale, tolerance, frame = _iter_leaves(
+        net, domain, method, tolerance, backend, stats, max_regions, input_slice)
     packed, points_arr, radii = collect_leaves(leaves, net.n_neurons, net.n_in)
     seconds = time.perf_counter() - start
     return Partition(net, domain, packed, points_arr, radii,
@@ -340,11 +491,13 @@ def collect_leaves(leaves, n_neurons: int, d: int, chunk: int = 8192):
 
 
 def count_regions(net: Network, domain=None, *, method: str = "auto", backend: str = "daqp",
-                  tolerance: Tolerance | None = None) -> int:
+                  tolerance: Tolerance | None = None, max_regions: int | None = None) -> int:
     """Number of activation regions of ``net`` on ``domain``.
 
     Regions stream out of the engine and are counted, not stored: memory grows with the
-    network's depth and the regions of one parent, not with the count.
+    network's depth and the regions of one parent, not with the count. Arguments as for
+    :func:`partition`; with ``max_regions``, more regions than that raise
+    :class:`~plregions.RegionLimitError` instead of returning a count.
 
     Examples
     --------
@@ -352,19 +505,23 @@ def count_regions(net: Network, domain=None, *, method: str = "auto", backend: s
     >>> net = plr.from_arrays([[[1.0], [1.0]], [[1.0, 1.0]]], [[0.0, -1.0], [0.0]])
     >>> plr.count_regions(net)
     3
+    >>> plr.count_regions(net, max_regions=3)
+    3
     """
     input_network = _check_network(net)
     tolerance = _check_tolerance(tolerance)
+    max_regions = _check_max_regions(max_regions)
     net, domain, input_slice = slice_problem(input_network, domain, tolerance)
     engine = _low_dim_engine(net, domain, method)
     if engine is not None:
         check_backend(backend)
         count = _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
-                                   input_network, store=False)
+                                   input_network, store=False, max_regions=max_regions)
         if count is not None:
             return int(count)
         method = "layerwise"
-    leaves = _iter_leaves(net, domain, method, tolerance, backend, LPStats())[0]
+    leaves = _iter_leaves(net, domain, method, tolerance, backend, LPStats(), max_regions,
+                          input_slice)[0]
     return sum(1 for _ in leaves)
 
 

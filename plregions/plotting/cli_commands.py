@@ -12,6 +12,11 @@ not import the importers.
 ``plregions plot MODEL DOMAIN -o FILE.png [--kind regions|graph|surface] [--color-by ..]``
 ``plregions slice MODEL DOMAIN [--json]``
 
+Both take ``--max-regions N`` (default 1,000,000; ``0`` or ``none``: no limit): with more
+regions than that on the slice, the library raises
+:class:`~plregions.errors.RegionLimitError` and nothing is drawn or printed but the
+error.
+
 DOMAIN is one of ``--plane P1 P2 P3`` (3 x n_in numbers: the plane through three inputs,
 with ``--margin``), ``--plane-file FILE`` (the same three inputs as the rows of a file),
 ``--origin O --u U --v V [--bounds S0 S1 T0 T1]``, ``--segment A B`` (2 x n_in numbers)
@@ -28,7 +33,7 @@ import time
 import numpy as np
 
 from plregions.engines.line import affine_pieces
-from plregions.errors import InvalidDomainError
+from plregions.errors import InvalidDomainError, RegionLimitError
 from plregions.geometry.domains import Box
 from plregions.geometry.slices import Plane, Segment
 from plregions.network import Network, load_npz
@@ -36,7 +41,11 @@ from plregions.partition import partition
 from plregions.plotting.pieces import plot_affine_pieces
 from plregions.plotting.regions import COLOR_BY, plot_partition, plot_region_graph, plot_surface
 
-__all__ = ["add_plot_parser", "add_slice_parser"]
+__all__ = ["add_plot_parser", "add_slice_parser", "add_max_regions_argument",
+           "DEFAULT_MAX_REGIONS"]
+
+DEFAULT_MAX_REGIONS = 1_000_000
+"""The command line's default ``--max-regions``."""
 
 DOMAIN_HELP = """\
 the slice or domain, one of:
@@ -77,6 +86,30 @@ def _add_domain_arguments(parser: argparse.ArgumentParser, segment: bool = True)
     group.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"))
     group.add_argument("--lower", nargs="+", type=float, metavar="L")
     group.add_argument("--upper", nargs="+", type=float, metavar="U")
+
+
+def _max_regions(text: str) -> int | None:
+    """The value of ``--max-regions``: a positive int, or None for ``0`` / ``none``."""
+    if text.strip().lower() in ("0", "none"):
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of regions (0 or none: no limit), got {text!r}"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of regions (0 or none: no limit), got {value}")
+    return value
+
+
+def add_max_regions_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--max-regions N`` (default :data:`DEFAULT_MAX_REGIONS`) to ``parser``."""
+    parser.add_argument(
+        "--max-regions", type=_max_regions, default=DEFAULT_MAX_REGIONS, metavar="N",
+        help=f"stop with an error after more than N regions (default {DEFAULT_MAX_REGIONS:,}"
+             "; 0 or none: no limit)")
 
 
 def _check_domain_arguments(args, parser) -> None:
@@ -237,6 +270,7 @@ def add_plot_parser(subparsers, *, load_network=None,
     plot.add_argument("--dpi", type=int, default=150)
     plot.add_argument("--json", action="store_true",
                       help="print one JSON object describing the picture")
+    add_max_regions_argument(plot)
     plot.set_defaults(run=run_plot, subparser=plot, load_model=_loader(load_network))
     return plot
 
@@ -252,14 +286,19 @@ def run_plot(args, parser) -> int:
     start = time.perf_counter()
     if isinstance(domain, Segment) or (net.n_in == 1 and not isinstance(domain, Plane)):
         pieces = affine_pieces(net, domain)
+        if args.max_regions is not None and len(pieces) > args.max_regions:
+            where = "on the segment" if isinstance(domain, Segment) else "on the line"
+            raise RegionLimitError(f"found {len(pieces)} activation regions {where}",
+                                   len(pieces), args.max_regions)
         plot_affine_pieces(pieces, ax=fig.add_subplot())
         summary = {"n_regions": len(pieces), "breakpoints": pieces.breakpoints.tolist()}
     else:
-        part = partition(net, domain)
-        if part.network.n_in != 2:
+        # Checked before partitioning: a box of R^64 could take hours.
+        if not isinstance(domain, Plane) and net.n_in != 2:
             raise InvalidDomainError(
                 f"plot draws 2-D domains: this network takes {net.n_in} inputs; give "
                 "--plane, --origin/--u/--v or --segment")
+        part = partition(net, domain, max_regions=args.max_regions)
         if args.kind == "surface":
             plot_surface(part, output=args.output, ax=fig.add_subplot(projection="3d"))
         elif args.kind == "graph":
@@ -306,6 +345,7 @@ def add_slice_parser(subparsers, *, load_network=None,
     _add_domain_arguments(cut)
     cut.add_argument("--json", action="store_true",
                      help="print one JSON object instead of text")
+    add_max_regions_argument(cut)
     cut.set_defaults(run=run_slice, subparser=cut, load_model=_loader(load_network))
     return cut
 
@@ -316,7 +356,7 @@ def run_slice(args, parser) -> int:
     net = args.load_model(args.model)
     domain = _domain(args, net)
     start = time.perf_counter()
-    part = partition(net, domain)
+    part = partition(net, domain, max_regions=args.max_regions)
     result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
               "slice": _describe(domain, net.n_in),
               "slice_dim": part.network.n_in,
