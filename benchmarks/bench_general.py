@@ -122,7 +122,8 @@ def main(argv=None):
     if peer.is_dir():
         net2 = load_npz(peer / "mlp_2-16-16-16-1_seed0.npz")
         net4 = load_npz(peer / "mlp_4-16-16-1_seed0.npz")
-        cases += [("peer 2-16-16-16 in [-1,1]^2 (expect 930)", net2, plr.Box([-1] * 2, [1] * 2), 930),
+        cases += [("peer 2-16-16-16 in [-1,1]^2 (expect 930)", net2,
+                   plr.Box([-1] * 2, [1] * 2), 930),
                   ("peer 2-16-16-16 in R^2 (expect 1044)", net2, None, 1044),
                   ("peer 4-16-16 in [-1,1]^4 (expect 25009)", net4, plr.Box([-1] * 4, [1] * 4),
                    25009)]

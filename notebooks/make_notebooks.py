@@ -21,14 +21,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 HERE = Path(__file__).resolve().parent
 
 FIND_REPO = '''\
-from pathlib import Path
-
-def find_repo(start=Path.cwd()):
+def find_repo(start=None):
     """The plregions checkout holding this notebook (the folder with benchmarks/)."""
+    start = Path.cwd() if start is None else start
     for folder in [start, *start.parents]:
         if (folder / "benchmarks" / "expressivity").is_dir():
             return folder
     raise FileNotFoundError("run this notebook from inside the plregions checkout")
+
 
 REPO = find_repo()'''
 
@@ -50,8 +50,9 @@ Two words are used throughout, as in the literature:
 
 So `linear <= activation`, and the two can differ."""),
     ("code", """\
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
+
 import plregions as plr
 
 rng = np.random.default_rng(0)"""),
@@ -259,19 +260,21 @@ setting (seconds to a minute each). For the full settings, run a script with `--
 
 CSV files are read from `benchmarks/expressivity/results/`, or from the folder named by
 the environment variable `PLREGIONS_RESULTS`."""),
-    ("code", FIND_REPO + '''
+    ("code", '''\
 import importlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
+
+''' + FIND_REPO + '''
 SCRIPTS = REPO / "benchmarks" / "expressivity"
 RESULTS = Path(os.environ.get("PLREGIONS_RESULTS", SCRIPTS / "results"))
 sys.path.insert(0, str(SCRIPTS))
-import common
+import common  # noqa: E402  (the benchmark scripts' shared helpers, found above)
 
 
 def results(name):
@@ -355,6 +358,7 @@ digits, on a plane through three digit images and along the segment between two.
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
+
 import plregions as plr
 
 X, y, species = plr.load_iris()

@@ -3,24 +3,43 @@
 The whole public API is re-exported here.
 """
 
-from plregions.analysis.bounds import (RegionBounds, characteristic_polynomial,
-                                       general_position_bound, montufar_bound, region_bounds,
-                                       serra_bound, zaslavsky_bounded_count, zaslavsky_count)
+from plregions.analysis.bounds import (
+    RegionBounds,
+    characteristic_polynomial,
+    general_position_bound,
+    montufar_bound,
+    region_bounds,
+    serra_bound,
+    zaslavsky_bounded_count,
+    zaslavsky_count,
+)
 from plregions.analysis.graph import region_graph
-from plregions.analysis.stats import (RegionReport, always_active_neurons, analyze, dead_neurons,
-                                      mean_active_fraction, occupied_regions)
+from plregions.analysis.stats import (
+    RegionReport,
+    always_active_neurons,
+    analyze,
+    dead_neurons,
+    mean_active_fraction,
+    occupied_regions,
+)
 from plregions.datasets import default_network, digits_network, load_digits, load_iris
 from plregions.engines.line import AffinePiece, LinePieces, affine_pieces
-from plregions.errors import (InvalidArgumentError, InvalidDomainError, InvalidNetworkError,
-                              MissingDependencyError, PLRegionsError, RegionLimitError,
-                              SolverError, UnsupportedLayerError)
+from plregions.errors import (
+    InvalidArgumentError,
+    InvalidDomainError,
+    InvalidNetworkError,
+    MissingDependencyError,
+    PLRegionsError,
+    RegionLimitError,
+    SolverError,
+    UnsupportedLayerError,
+)
 from plregions.geometry import Box, Polytope, Tolerance
 from plregions.geometry.slices import Plane, Segment
 from plregions.importers import from_onnx, from_sklearn, from_torch, load_network
 from plregions.network import Activation, Network, from_arrays, save_network
 from plregions.partition import Facet, Partition, Region, count_regions, partition, region_at
-from plregions.plotting import (plot_affine_pieces, plot_partition, plot_region_graph,
-                                plot_surface)
+from plregions.plotting import plot_affine_pieces, plot_partition, plot_region_graph, plot_surface
 
 __version__ = "0.1.0"
 

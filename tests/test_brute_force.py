@@ -193,7 +193,8 @@ def _check_against_brute(seed):
         assert len(got) == len(part), f"{method}: a pattern appears twice ({notes})"
         assert got == expected, (
             f"seed {seed} {net!r} {domain!r} {notes}: {method} has {len(part)} regions, brute "
-            f"{len(brute)}; missing {sorted(expected - got)[:3]}, extra {sorted(got - expected)[:3]}")
+            f"{len(brute)}; missing {sorted(expected - got)[:3]}, "
+            f"extra {sorted(got - expected)[:3]}")
         check_interior_points(net, domain, part)
         assert _graph_summary(part, domain) == graph, f"{method}: edges/linear/bounded differ"
         assert plr.count_regions(net, domain, method=method) == len(brute)
@@ -718,7 +719,7 @@ def _wide_params(seeds):
             for seed in seeds for method in ("auto", "layerwise")]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _wide_oracle(seed):
     net = wide_case(seed)
     regions = oracle_lp(net, None)
@@ -804,7 +805,8 @@ def test_plane_engine_edges_of_a_far_triangle(offset):
 def test_plane_engine_no_edge_at_a_vertex():
     # Regions 110 and 011 meet only at the point (-165.2778, 183.5004).
     net = plr.from_arrays(
-        [[[504.34116771654317, 454.25878009699545], [-0.001350066148642712, -0.0007883068226385111]],
+        [[[504.34116771654317, 454.25878009699545],
+          [-0.001350066148642712, -0.0007883068226385111]],
          [[-0.09643216015562055, 0.6803784532741461]], [[1.0]]],
         [[-0.3019875494549759, 0.12223985839217535], [-0.13656633397682774], [0.0]])
     for method in ("layerwise", "plane"):

@@ -118,7 +118,8 @@ class Polytope:
         try:
             A = np.array(A, dtype=np.float64)
         except (TypeError, ValueError) as err:
-            raise InvalidDomainError(f"Polytope A: cannot be read as a float array ({err})") from None
+            raise InvalidDomainError(
+                f"Polytope A: cannot be read as a float array ({err})") from None
         b = _vector(b, "Polytope b")
         if A.ndim != 2:
             raise InvalidDomainError(f"Polytope A: expected shape (m, d), got {A.shape}")

@@ -7,8 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from plregions.engines.halfspaces import (RegionRows, iter_region_rows, point_pattern,
-                                          region_rows)
+from plregions.engines.halfspaces import RegionRows, iter_region_rows, point_pattern, region_rows
 from plregions.errors import InvalidArgumentError
 from plregions.geometry.hyperplanes import group_hyperplanes
 from plregions.geometry.lp import LPStats, recession_cone_is_zero
