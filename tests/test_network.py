@@ -75,6 +75,28 @@ def test_affine_network_without_hidden_layers():
     assert len(plr.partition(net)) == 1
 
 
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5])
+@pytest.mark.parametrize("bounded", [False, True], ids=["R^d", "box"])
+def test_affine_network_has_one_region_the_whole_domain(d, bounded):
+    """No hidden layer: one region, the domain itself; no facet inside; bounded iff the
+    domain is (a 3-input case used to crash while rebuilding the region's halfspaces)."""
+    net = plr.from_arrays([np.ones((2, d))], [np.zeros(2)])
+    box = plr.Box([-1.0] * d, [2.0] * d) if bounded else None
+    part = plr.partition(net, box)
+    assert (len(part), part.n_linear_regions) == (1, 1)
+    assert part.n_bounded_regions == int(bounded)
+    facets = part[0].facets
+    assert all(f.neighbor == -1 and f.neurons == () for f in facets)
+    assert len(facets) == (2 * d if bounded else 0)   # the box's own faces only
+    graph = plr.region_graph(part)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (1, 0)
+    assert part.find(np.full((1, d), 0.5)).tolist() == [0]
+    report = plr.analyze(net, box=box)
+    assert (report.n_regions, report.n_linear_regions, report.n_bounded_regions) == (1, 1, 0)
+    assert report.n_regions_box == (1 if bounded else None)
+
+
 def test_sizes_and_neuron_addresses():
     net = plr.from_arrays([np.ones((3, 2)), np.ones((4, 3)), np.ones((1, 4))],
                           [np.zeros(3), np.zeros(4), [0.0]],

@@ -63,9 +63,10 @@ def region_rows(net: Network, pattern: np.ndarray, A0: np.ndarray, b0: np.ndarra
         labels.append(ids[is_plane])
         is_zero = np.abs(cz) <= tol.parallel * np.maximum(cmag, 1e-300)
         zero.append(ids[~is_plane & ~positive & is_zero])
+    # A network without hidden layers is affine: its one region is the whole domain.
+    zero_neurons = np.concatenate(zero) if zero else np.zeros(0)
     return RegionRows(np.vstack(rows_A), np.concatenate(rows_b),
-                      np.concatenate(labels).astype(np.int64),
-                      np.concatenate(zero).astype(np.int64))
+                      np.concatenate(labels).astype(np.int64), zero_neurons.astype(np.int64))
 
 
 def iter_region_rows(net: Network, patterns: np.ndarray, A0: np.ndarray, b0: np.ndarray,
@@ -85,6 +86,10 @@ def iter_region_rows(net: Network, patterns: np.ndarray, A0: np.ndarray, b0: np.
     n_neurons = net.n_neurons
     chunk = max(1, int(2_000_000 // max(1, n_neurons * d)))
     domain_labels = -1 - np.arange(A0.shape[0])
+    if not net.hidden:  # affine: every region is the whole domain
+        for _ in range(patterns.shape[0]):
+            yield RegionRows(A0, b0, domain_labels.astype(np.int64), np.zeros(0, np.int64))
+        return
     for start in range(0, patterns.shape[0], chunk):
         P = patterns[start:start + chunk]
         m = P.shape[0]
