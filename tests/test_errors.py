@@ -211,12 +211,88 @@ def test_load_npz_errors(tmp_path, bad):
     elif bad == "missing_bias":
         np.savez(path, W0=np.ones((2, 1)), b0=np.zeros(2), W1=np.ones((1, 2)))
     pattern = {"missing": "cannot be read as a .npz network",
-               "garbage": "cannot be read as a .npz network",
-               "no_arrays": "no arrays named W0, b0, W1, b1",
+               "garbage": r"not a plregions network file .*plregions\.save_network",
+               "no_arrays": r"no arrays named W0, b0, W1, b1, \.\.\. \(found: x\)",
                "missing_bias": r"missing bias arrays \['b1'\]"}[bad]
     with pytest.raises(plr.InvalidNetworkError, match=pattern) as info:
         load_npz(path)
     assert isinstance(info.value, ValueError)
+    assert "allow_pickle" not in str(info.value)
+
+
+TWO_LAYERS = {"W0": np.ones((3, 2)), "b0": np.zeros(3), "W1": np.ones((1, 3)),
+              "b1": np.zeros(1)}
+
+
+@pytest.mark.parametrize("arrays, pattern", [
+    ({"W0": np.ones((3, 2)), "b0": np.zeros(3), "W2": np.ones((1, 3)), "b2": np.zeros(1)},
+     r"arrays W2, b2 are not used \(layers are numbered consecutively from 0, and W1 is "
+     r"missing.*expected W0, b0, W1, b1"),
+    ({**TWO_LAYERS, "slope0": np.zeros(3), "kind0": np.array("sigmoid")},
+     r"kind0 is 'sigmoid', not a known activation kind; known kinds: relu, leaky_relu, "
+     "prelu, identity, mixed"),
+    ({**TWO_LAYERS, "kind0": np.array("leaky_relu")},
+     "kind0 is 'leaky_relu' but slope0 is missing"),
+    ({**TWO_LAYERS, "mean": np.zeros(2)}, r"array mean is not used"),
+    ({**TWO_LAYERS, "slope1": np.zeros(1)},
+     r"array slope1 is not used \(slope\{i\} and kind\{i\} belong to hidden layers 0 to 0"),
+    ({**TWO_LAYERS, "W0": np.ones((3, 2)) * (1 + 0.5j)},
+     r"layer 0: weight: has complex values \(imaginary parts up to 0\.5\)"),
+    ({**TWO_LAYERS, "slope0": np.full(3, 0.1 + 1j)}, "slope0: has complex values"),
+    ({**TWO_LAYERS, "format": np.array("plregions-network-9")},
+     "format 'plregions-network-9' is not 'plregions-network-1'"),
+    ({**TWO_LAYERS, "input_shape": np.array([1.5])}, "input_shape is .*positive whole"),
+], ids=["gap", "sigmoid", "kind_without_slope", "extra", "slope_of_no_layer", "complex",
+        "complex_slope", "format", "input_shape"])
+def test_load_npz_refuses_arrays_it_would_not_use(tmp_path, arrays, pattern):
+    """Nothing in the file is silently dropped or reinterpreted."""
+    path = tmp_path / "bad.npz"
+    np.savez(path, **arrays)
+    with pytest.raises(plr.InvalidNetworkError, match=pattern) as info:
+        load_npz(path)
+    assert str(info.value).startswith(f"{path}: ")
+
+
+@pytest.mark.parametrize("content, pattern", [
+    (b"", "the file is empty, not a plregions network"),
+    (b"PK\x03\x04broken", "not a plregions network file"),
+    (b"hello\n", r"not a plregions network file .*save_network\(net, path\)"),
+], ids=["empty", "broken_zip", "text"])
+def test_load_npz_of_files_that_are_no_archive(tmp_path, content, pattern):
+    path = tmp_path / "bad.npz"
+    path.write_bytes(content)
+    with pytest.raises(plr.InvalidNetworkError, match=pattern):
+        load_npz(path)
+
+
+def test_load_npz_of_a_single_npy_array(tmp_path):
+    np.save(tmp_path / "one.npy", np.ones(3))
+    (tmp_path / "one.npy").rename(tmp_path / "one.npz")
+    with pytest.raises(plr.InvalidNetworkError, match=r"holds a single array \(\.npy data\)"):
+        load_npz(tmp_path / "one.npz")
+
+
+def test_load_npz_accepts_complex_arrays_with_zero_imaginary_parts(tmp_path):
+    np.savez(tmp_path / "net.npz", **{**TWO_LAYERS, "W0": np.ones((3, 2)) + 0j})
+    assert load_npz(tmp_path / "net.npz")([[1.0, 2.0]]).tolist() == [[9.0]]
+
+
+def test_complex_weights_slopes_and_inputs_are_refused():
+    """Casting to float would drop the imaginary parts with only a ComplexWarning."""
+    with pytest.raises(plr.InvalidNetworkError, match="layer 0: weight: has complex values"):
+        plr.from_arrays([np.ones((2, 3)) * 1j], [np.zeros(2)])
+    with pytest.raises(plr.InvalidNetworkError, match="layer 1: bias: has complex values"):
+        plr.from_arrays([np.ones((2, 3)), np.ones((1, 2))], [np.zeros(2), [1 + 1j]])
+    with pytest.raises(plr.InvalidNetworkError,
+                       match="hidden layer 0: leaky_relu slope: has complex values"):
+        plr.from_arrays([np.ones((2, 3)), np.ones((1, 2))], [np.zeros(2), [0.0]],
+                        [("leaky_relu", 0.1 + 0.2j)])
+    net = plr.from_arrays([np.ones((2, 3)) + 0j, np.ones((1, 2))], [np.zeros(2), [0.0]],
+                          [("prelu", np.array([0.1, 0.2]) + 0j)])
+    assert net.hidden[0].negative_slope.tolist() == [0.1, 0.2]
+    with pytest.raises(plr.InvalidNetworkError, match="inputs: has complex values"):
+        net([[1j, 0.0, 0.0]])
+    assert net(np.array([[1 + 0j, 0.0, 0.0]])).tolist() == [[2.0]]
 
 
 def test_load_npz_refuses_pickles(tmp_path):

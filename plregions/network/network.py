@@ -13,7 +13,27 @@ from plregions.network.layers import Activation, HiddenLayer, OutputLayer
 __all__ = ["Network", "from_arrays", "LocalMaps"]
 
 
+def _real(value, what: str):
+    """``value`` unchanged, or the real part of a complex array whose imaginary parts are
+    all zero; complex values with a non-zero imaginary part are refused (converting them
+    to float would drop it with only a warning)."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        return value  # not array-like: the float conversion reports it
+    if not np.iscomplexobj(arr):
+        return value
+    if np.any(arr.imag != 0):
+        raise InvalidNetworkError(
+            f"{what}: has complex values (imaginary parts up to {np.max(np.abs(arr.imag)):g}); "
+            "plregions works with real numbers: pass real arrays (np.real(...) if the "
+            "imaginary parts are rounding noise)"
+        )
+    return arr.real
+
+
 def _as_float_array(value, what: str, ndim: tuple[int, ...]) -> np.ndarray:
+    value = _real(value, what)
     try:
         arr = np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as err:
@@ -116,6 +136,7 @@ class Network:
     # -- evaluation ----------------------------------------------------------------------
     def check_inputs(self, X) -> np.ndarray:
         """Return ``X`` as a float array of shape (n, n_in), flattening image-like inputs."""
+        X = _real(X, "inputs")
         try:
             X = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError):
@@ -272,8 +293,12 @@ def from_arrays(weights: Sequence, biases: Sequence, activations: Sequence | Non
         if index == n_hidden:
             output = OutputLayer(W, b)
             break
-        act = Activation.parse(activations[index], index)
-        given = np.asarray(act.negative_slope, dtype=float)
+        spec = activations[index]
+        if isinstance(spec, tuple) and len(spec) == 2:
+            spec = (spec[0], _real(spec[1], f"hidden layer {index}: {spec[0]} slope"))
+        act = Activation.parse(spec, index)
+        given = np.asarray(_real(act.negative_slope, f"hidden layer {index}: negative slope"),
+                           dtype=float)
         if given.ndim > 1 or (given.ndim == 1 and given.shape != (W.shape[0],)):
             raise InvalidNetworkError(
                 f"hidden layer {index}: {given.size} PReLU slopes for {W.shape[0]} units; "
