@@ -344,3 +344,40 @@ def test_region_graph_of_something_else():
 def test_plane_method_message_names_the_domain():
     with pytest.raises(plr.PLRegionsError, match=r"got all of R\^1"):
         plr.partition(abs_net(), method="plane")
+
+
+# -- files of the wrong kind for load_network ----------------------------------------------
+def _tiny_torch_files(tmp_path):
+    import pickle
+
+    (tmp_path / "garbage.pt").write_text("hello\n")
+    (tmp_path / "empty.pt").write_bytes(b"")
+    with open(tmp_path / "plain_pickle.pt", "wb") as handle:
+        pickle.dump({"weight": [1.0]}, handle)
+
+
+@pytest.mark.parametrize("name", ["garbage.pt", "empty.pt", "plain_pickle.pt"])
+@pytest.mark.parametrize("how", ["trusted", "module"])
+def test_load_network_of_files_torch_cannot_read(tmp_path, name, how):
+    torch = pytest.importorskip("torch")
+    _tiny_torch_files(tmp_path)
+    kwargs = {"trusted": True} if how == "trusted" else {"module": torch.nn.Linear(1, 1)}
+    if name == "plain_pickle.pt" and how == "module":
+        pattern = "cannot be read with weights_only=True .*pass trusted=True instead of module="
+    else:
+        pattern = (r"not a PyTorch model or state_dict that torch\.load can read \(.*\); "
+                   r"save a whole model with torch\.save\(model, path\)")
+    with pytest.raises(plr.InvalidNetworkError, match=pattern) as info:
+        plr.load_network(tmp_path / name, **kwargs)
+    assert len(str(info.value).splitlines()) == 1
+
+
+def test_load_network_refuses_options_the_file_type_does_not_use(tmp_path):
+    path = tmp_path / "abs.npz"
+    plr.save_network(abs_net(), path)
+    with pytest.raises(plr.InvalidNetworkError, match=r"module= is for PyTorch state_dicts "
+                       r"\(\.pt, \.pth\); a \.npz file holds its own architecture"):
+        plr.load_network(path, module=object())
+    with pytest.raises(plr.InvalidNetworkError, match="input_shape= is for .onnx, .pt"):
+        plr.load_network(path, input_shape=(1,))
+    assert plr.load_network(path, trusted=True).architecture == "1-2-1"   # nothing to trust

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import pathlib
+import pickle
+import warnings
 import zipfile
 from collections.abc import Sequence
 
 from plregions.errors import InvalidNetworkError, missing_dependency
 from plregions.network import Network, load_npz
 
-__all__ = ["load_network"]
+__all__ = ["load_network", "TRUSTED_HINT", "MODULE_HINT"]
 
 _SUFFIXES = (".npz", ".onnx", ".pt", ".pth")
 
@@ -22,6 +24,31 @@ def _is_torchscript(path: pathlib.Path) -> bool:
     with zipfile.ZipFile(path) as archive:
         return any(name.split("/", 1)[-1].startswith(("code/", "constants.pkl"))
                    for name in archive.namelist())
+
+
+TRUSTED_HINT = "pass trusted=True"
+"""How the error messages of :func:`load_network` say to allow unpickling (front ends
+such as the command line replace it with their own option)."""
+
+MODULE_HINT = "pass module=<an instance of the model class>"
+"""How the error messages of :func:`load_network` say to load a state_dict."""
+
+_SAVE_HINT = ("save a whole model with torch.save(model, path), or its weights with "
+              "torch.save(model.state_dict(), path)")
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    line = text[0] if text else ""
+    return f"{type(err).__name__}: {line[:120]}" if line else type(err).__name__
+
+
+def _not_torch(path, err: BaseException) -> InvalidNetworkError:
+    """The error for a file torch.load cannot read at all."""
+    return InvalidNetworkError(
+        f"{path}: not a PyTorch model or state_dict that torch.load can read "
+        f"({_first_line(err)}); {_SAVE_HINT}"
+    )
 
 
 def _load_torch(path: pathlib.Path, module, trusted: bool, input_shape) -> Network:
@@ -39,13 +66,20 @@ def _load_torch(path: pathlib.Path, module, trusted: bool, input_shape) -> Netwo
         )
     if module is not None:
         try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as err:  # pickle and torch raise several kinds here
+            with warnings.catch_warnings():
+                # Said of plain pickles, which are refused below with their own message.
+                warnings.filterwarnings("ignore", message="Detected pickle protocol")
+                state = torch.load(path, map_location="cpu", weights_only=True)
+        except pickle.UnpicklingError as err:
+            if "weights only load failed" not in str(err).lower():
+                raise _not_torch(path, err) from None
             raise InvalidNetworkError(
                 f"{path}: module= was given, so a state_dict was expected, but the file "
-                f"cannot be read with weights_only=True ({type(err).__name__}); if it holds "
-                "a whole pickled module you trust, pass trusted=True instead of module="
+                "cannot be read with weights_only=True (it holds more than weights); if it "
+                f"holds a whole pickled module you trust, {TRUSTED_HINT} instead of module="
             ) from None
+        except Exception as err:  # torch and zipfile raise several kinds on other files
+            raise _not_torch(path, err) from None
         if not isinstance(state, dict):
             raise InvalidNetworkError(
                 f"{path}: module= was given, so a state_dict was expected, but the file "
@@ -64,15 +98,23 @@ def _load_torch(path: pathlib.Path, module, trusted: bool, input_shape) -> Netwo
         raise InvalidNetworkError(
             f"{path}: a .pt/.pth file is either a state_dict (weights only, no architecture) "
             "or a whole pickled module, and unpickling a module can run arbitrary code. "
-            "Either pass module=<an instance of the model class> to load a state_dict into "
-            "it, or, only for a file you trust, pass trusted=True to unpickle a module saved "
-            "with torch.save(model, path)"
+            f"Either {MODULE_HINT} to load a state_dict into it, or, only for a file you "
+            f"trust, {TRUSTED_HINT} to unpickle a module saved with torch.save(model, path)"
         )
-    obj = torch.load(path, map_location="cpu", weights_only=False)
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=False)
+    except (AttributeError, ImportError) as err:
+        raise InvalidNetworkError(
+            f"{path}: holds a pickled module whose class cannot be imported here "
+            f"({_first_line(err)}); run where the model's code is importable, or save its "
+            f"state_dict and {MODULE_HINT}"
+        ) from None
+    except Exception as err:  # unpickling raises anything on a file that is not torch's
+        raise _not_torch(path, err) from None
     if not isinstance(obj, torch.nn.Module):
         raise InvalidNetworkError(
             f"{path}: holds a {type(obj).__name__}, not a torch.nn.Module; for a state_dict "
-            "pass module=<an instance of the model class>"
+            f"{MODULE_HINT}"
         )
     obj.eval()
     return from_torch(obj, input_shape=input_shape)
@@ -84,7 +126,8 @@ def load_network(path: str | os.PathLike, *, input_shape: Sequence[int] | None =
 
     ``.npz``
         A network saved by :func:`plregions.save_network`, or arrays ``W0, b0, W1, b1, ...``
-        (ReLU after every layer but the last). Read without pickle.
+        (ReLU after every layer but the last). Read without pickle; arrays it would not
+        use (a gap in the numbering, an unknown activation kind) are refused, not dropped.
     ``.onnx``
         Read with :func:`plregions.from_onnx` (``pip install 'plregions[onnx]'``).
     ``.pt``, ``.pth``
@@ -99,9 +142,11 @@ def load_network(path: str | os.PathLike, *, input_shape: Sequence[int] | None =
     ----------
     path : str or path-like
     input_shape : sequence of int, optional
-        Shape of one input sample, passed to the torch and ONNX importers.
+        Shape of one input sample, passed to the torch and ONNX importers (refused for a
+        ``.npz`` file, which stores its own).
     module : torch.nn.Module, optional
-        For a ``.pt``/``.pth`` state_dict: the model to load the weights into.
+        For a ``.pt``/``.pth`` state_dict: the model to load the weights into (refused
+        for other file types, which hold their architecture).
     trusted : bool, default False
         For a ``.pt``/``.pth`` file holding a pickled module: allow unpickling it.
 
@@ -129,7 +174,18 @@ def load_network(path: str | os.PathLike, *, input_shape: Sequence[int] | None =
         )
     if not path.is_file():
         raise InvalidNetworkError(f"{path}: no such file")
+    if module is not None and suffix not in (".pt", ".pth"):
+        raise InvalidNetworkError(
+            f"{path}: module= is for PyTorch state_dicts (.pt, .pth); a {suffix} file holds "
+            "its own architecture: drop module="
+        )
     if suffix == ".npz":
+        if input_shape is not None:
+            raise InvalidNetworkError(
+                f"{path}: input_shape= is for .onnx, .pt and .pth files; a .npz network "
+                "stores its own input shape (plregions.save_network keeps it): drop "
+                "input_shape="
+            )
         return load_npz(path)
     if suffix == ".onnx":
         from plregions.importers.onnx_graphs import from_onnx
