@@ -207,17 +207,189 @@ def test_affine_pieces_plot_of_an_unbounded_line():
     assert ax.lines[0].get_xydata().shape == (4, 2)
 
 
-def test_default_axes_use_pyplot_and_leave_rcparams_alone(box_part):
+@pytest.fixture
+def pyplot_figures():
+    """pyplot, closing every figure a test opens."""
     import matplotlib.pyplot as plt
 
+    before = set(plt.get_fignums())
+    yield plt
+    for num in set(plt.get_fignums()) - before:
+        plt.close(num)
+
+
+def test_default_axes_are_new_figures_and_rcparams_stay(box_part, pyplot_figures):
+    plt = pyplot_figures
     before = dict(matplotlib.rcParams)
-    fig = plt.figure()
-    try:
-        ax = plr.plot_partition(box_part)
-        assert ax is plt.gca()
-    finally:
-        plt.close(fig)
+    plt.figure()
+    current = plt.gca()
+    first = plr.plot_partition(box_part)
+    second = plr.plot_affine_pieces(plr.affine_pieces(box_part.network,
+                                                      plr.Segment([-2, -1], [2, 1])))
+    third = plr.plot_region_graph(box_part)
+    fourth = plr.plot_surface(box_part)
+    fifth = plr.plot_partition(box_part)
+    figures = [ax.figure for ax in (first, second, third, fourth, fifth)]
+    assert current.figure not in figures and not current.collections
+    assert len({id(f) for f in figures}) == 5
+    assert fourth.name == "3d"
+    # Each new figure is one axes (no earlier drawing underneath).
+    assert all(len(f.axes) == 1 for f in figures)
     assert dict(matplotlib.rcParams) == before
+
+
+def test_default_figure_follows_the_window_aspect(box_part, pyplot_figures):
+    # The box is 4 x 2: a wide figure, never a square canvas.
+    width, height = plr.plot_partition(box_part).figure.get_size_inches()
+    assert width > 1.4 * height
+    tall = plr.plot_partition(box_part, window=((-0.5, 0.5), (-1, 1)))
+    width, height = tall.figure.get_size_inches()
+    assert height > width
+    assert plr.plotting.regions.figure_size(((0, 1), (0, 100))) == (2.0, 6.0)
+
+
+def test_color_by_output_has_a_labelled_colorbar(box_part):
+    ax = plr.plot_partition(box_part, color_by="output", output=1, ax=axes())
+    bar = by_gid(ax, "regions").colorbar
+    assert bar is not None and bar.ax.get_ylabel() == "output 1"
+    assert len(ax.figure.axes) == 2
+    ax = plr.plot_partition(box_part, color_by="output", colorbar=False, ax=axes())
+    assert by_gid(ax, "regions").colorbar is None and len(ax.figure.axes) == 1
+    # No colour bar for categorical colours.
+    ax = plr.plot_partition(box_part, color_by="class", ax=axes())
+    assert len(ax.figure.axes) == 1
+
+
+# -- points: their shape is checked; input points of a plane slice are projected -----------------
+
+@pytest.fixture(scope="module")
+def plane_slice():
+    rng = np.random.default_rng(1)
+    net = plr.from_arrays([rng.normal(size=(5, 4)), rng.normal(size=(3, 5))],
+                          [rng.normal(size=5), np.zeros(3)])
+    X = rng.normal(size=(20, 4))
+    plane = plr.Plane.through(*X[:3], margin=0.3)
+    return net, X, plane, plr.partition(net, plane)
+
+
+def test_input_points_of_a_plane_slice_are_projected(plane_slice):
+    _, X, plane, part = plane_slice
+    ax = plr.plot_partition(part, points=X, labels=np.arange(20) % 3, ax=axes())
+    offsets = by_gid(ax, "points").get_offsets()
+    assert offsets.shape == (20, 2)
+    np.testing.assert_allclose(offsets, plane.project(X), atol=1e-12)
+    np.testing.assert_allclose(offsets[:3], plane.anchors, atol=1e-12)
+    # The projection given by the caller is drawn as it is.
+    ax = plr.plot_partition(part, points=plane.project(X), ax=axes())
+    np.testing.assert_array_equal(by_gid(ax, "points").get_offsets(), plane.project(X))
+    # Images are rows of pixels.
+    ax = plr.plot_partition(part, points=X.reshape(20, 2, 2), ax=axes())
+    np.testing.assert_allclose(by_gid(ax, "points").get_offsets(), plane.project(X),
+                               atol=1e-12)
+
+
+def test_points_far_from_the_plane_warn_with_their_distance(plane_slice):
+    _, X, plane, part = plane_slice
+    normal = np.linalg.svd(np.stack([plane.u, plane.v]))[2][-1]
+    far = X[:2] + 1000.0 * normal
+    with pytest.warns(UserWarning, match="points lie up to 1e\\+03 from the plane, farther "
+                                         "than the size of the drawn window"):
+        ax = plr.plot_partition(part, points=far, ax=axes())
+    np.testing.assert_allclose(by_gid(ax, "points").get_offsets(), plane.anchors[:2],
+                               atol=1e-9)
+
+
+def test_points_of_the_wrong_shape_are_refused(plane_slice, box_part):
+    _, X, plane, part = plane_slice
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"points have 3 columns; for a plane slice pass input points of "
+                             r"shape \(n, 4\) \(projected on the plane\) or plane.project\(X\)"):
+        plr.plot_partition(part, points=X[:, :3], ax=axes())
+    # 150 rows of 4 numbers on a 2-input network's box were drawn as 300 points.
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"points have 4 columns; give an array of shape \(n, 2\)"):
+        plr.plot_partition(box_part, points=np.zeros((150, 4)), ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match=r"points have shape \(2,\)"):
+        plr.plot_partition(box_part, points=[0.5, 0.5], ax=axes())
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"labels has shape \(40,\) but there are 20 points"):
+        plr.plot_partition(part, points=X, labels=np.zeros(40, dtype=int), ax=axes())
+    # A column of labels is one label per point.
+    ax = plr.plot_partition(part, points=X, labels=(np.arange(20) % 3)[:, None], ax=axes())
+    np.testing.assert_array_equal(by_gid(ax, "points").get_array(), np.arange(20) % 3)
+
+
+# -- along a segment: the outputs, their legend and the predicted class --------------------------
+
+@pytest.fixture(scope="module")
+def digit_pieces():
+    X, y, _ = plr.load_digits()
+    net = plr.digits_network()
+    one, seven = (X[np.flatnonzero(y == d)[0]] for d in (1, 7))
+    return net, plr.affine_pieces(net, plr.Segment(one, seven))
+
+
+def test_segment_legend_names_every_output(digit_pieces):
+    _, pieces = digit_pieces
+    ax = plr.plot_affine_pieces(pieces, legend=True, ax=axes())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"output {k}"
+                                                                  for k in range(10)]
+    names = [f"digit {k}" for k in range(10)]
+    ax = plr.plot_affine_pieces(pieces, legend=True, class_names=names, ax=axes())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == names
+    ax = plr.plot_affine_pieces(pieces, output=3, ax=axes())
+    assert [ln.get_gid() for ln in ax.lines if ln.get_gid() != "breakpoints"] == ["output 3"]
+    assert ax.get_ylabel() == "output 3"
+    with pytest.raises(plr.InvalidArgumentError, match="output=10 but the network has 10"):
+        plr.plot_affine_pieces(pieces, output=10, ax=axes())
+    with pytest.raises(plr.InvalidArgumentError, match="class_names has 3 names"):
+        plr.plot_affine_pieces(pieces, class_names="abc", ax=axes())
+
+
+def test_segment_classes_are_shaded_exactly_where_the_argmax_changes(digit_pieces):
+    net, pieces = digit_pieces
+    ax = plr.plot_affine_pieces(pieces, classes=True, decision_boundary=True, legend=True,
+                                ax=axes())
+    shading = by_gid(ax, "classes")
+    spans = [path.vertices[:4, 0] for path in shading.get_paths()]
+    edges = np.array([spans[0][0]] + [span[1] for span in spans])
+    classes = shading.get_array().astype(int)
+    assert edges[0] == 0.0 and edges[-1] == 1.0 and np.all(np.diff(edges) > 0)
+    assert np.all(classes[1:] != classes[:-1])
+    # The class of every span is the argmax inside it; at a change two outputs tie.
+    s = np.random.default_rng(0).uniform(0, 1, 500)
+    span = np.searchsorted(edges, s) - 1
+    argmax = net(pieces.segment.to_input(s)).argmax(axis=1)
+    assert np.array_equal(argmax, classes[span])
+    top = np.sort(net(pieces.segment.to_input(edges[1:-1])), axis=1)
+    np.testing.assert_allclose(top[:, -1], top[:, -2], atol=1e-9)
+    # The picture: the one to seven, a change from 1 to 7.
+    assert classes.tolist() == [1, 7]
+    boundary = by_gid(ax, "decision boundary")
+    np.testing.assert_allclose([seg[0][0] for seg in boundary.get_segments()], edges[1:-1])
+    # Output k is drawn in the colour of class k.
+    ax.figure.draw_without_rendering()
+    colours = shading.get_facecolors()
+    palette = plr.plotting.class_palette(10)
+    for k, colour in zip(classes, colours):
+        np.testing.assert_allclose(colour[:3], palette[k][:3])
+        line = [ln for ln in ax.lines if ln.get_gid() == f"output {k}"][0]
+        np.testing.assert_allclose(matplotlib.colors.to_rgba(line.get_color()), palette[k])
+    assert ax.get_legend().get_texts()[-1].get_text() == "decision boundary"
+
+
+def test_one_output_classes_are_the_sign():
+    net = plr.from_arrays([[[1.0], [-1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [-0.5]])  # |x| - 0.5
+    pieces = plr.affine_pieces(net, plr.Box([-2.0], [2.0]))
+    edges, classes = plr.plotting.class_intervals(pieces, -2.0, 2.0)
+    assert edges.tolist() == [-2.0, -0.5, 0.5, 2.0] and classes.tolist() == [1, 0, 1]
+    ax = plr.plot_affine_pieces(pieces, classes=True, legend=True, ax=axes())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["output 0", "y <= 0",
+                                                                   "y > 0"]
+    ax = plr.plot_affine_pieces(pieces, classes=True, legend=True, ax=axes(),
+                                class_names=["inside", "outside"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["output 0", "inside",
+                                                                   "outside"]
 
 
 def test_bad_arguments(box_part):

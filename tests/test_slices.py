@@ -94,6 +94,76 @@ def test_segment_map():
     assert np.allclose(seg.to_input([0.0, 0.5, 1.0]), [[1, 1, 1], [2, 1, 0], [3, 1, -1]])
 
 
+# --- shapes of points: rows of the input space or of the slice's parameters --------------------
+
+def test_project_refuses_arrays_that_are_not_rows_of_the_input_space():
+    plane = plr.Plane.through([0, 0, 0, 0], [1, 0, 0, 0], [0, 1, 0, 0])
+    # (6, 2) used to be regrouped into 3 points of R^4.
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"Plane.project: X has 2 columns but the slice lies in R\^4; give "
+                             r"input points as an array of shape \(n, 4\).*slice coordinates "
+                             "need no projection"):
+        plane.project(np.zeros((6, 2)))
+    with pytest.raises(plr.InvalidArgumentError, match=r"X has 3 columns"):
+        plane.project(np.zeros((4, 3)))
+    with pytest.raises(plr.InvalidArgumentError, match=r"X has shape \(8,\)"):
+        plane.project(np.zeros(8))
+    with pytest.raises(plr.InvalidArgumentError, match="NaN or infinite"):
+        plane.project([[0, 0, np.nan, 0]])
+    with pytest.raises(plr.InvalidArgumentError, match=r"Plane.distance: X has 5 columns"):
+        plane.distance(np.zeros((1, 5)))
+    assert isinstance(plr.InvalidArgumentError("x"), ValueError)
+
+
+def test_to_input_refuses_parameters_of_the_wrong_shape():
+    plane = plr.Plane([0, 0, 1], [1, 0, 0], [0, 1, 0])
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"Plane.to_input: st has shape \(2, 3\); give the parameters as "
+                             r"an array of shape \(n, 2\)"):
+        plane.to_input(np.zeros((2, 3)))
+    with pytest.raises(plr.InvalidArgumentError, match=r"st has shape \(4,\)"):
+        plane.to_input(np.zeros(4))
+    assert plane.to_input([2.0, 3.0]).tolist() == [[2.0, 3.0, 1.0]]     # one point
+    assert plane.to_input(np.zeros((0, 2))).shape == (0, 3)
+    seg = plr.Segment([0.0, 0.0], [2.0, 4.0])
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"Segment.to_input: s has shape \(3, 2\); give the parameters "
+                             r"as an array of shape \(n,\)"):
+        seg.to_input(np.zeros((3, 2)))
+    assert seg.to_input(0.5).tolist() == [[1.0, 2.0]]
+    assert seg.to_input([[0.5], [1.0]]).tolist() == [[1.0, 2.0], [2.0, 4.0]]
+
+
+def test_projections_and_distances_are_exact():
+    plane = plr.Plane([0, 0, 1], [2, 0, 0], [0, 1, 0])
+    X = [[1.0, 3.0, 1.0], [4.0, -1.0, 4.0], [0.0, 0.0, -1.0]]
+    assert plane.project(X).tolist() == [[0.5, 3.0], [2.0, -1.0], [0.0, 0.0]]
+    assert plane.distance(X).tolist() == [0.0, 3.0, 2.0]
+    assert plane.project([4.0, -1.0, 4.0]).tolist() == [[2.0, -1.0]]    # one point
+    seg = plr.Segment([1.0, 0.0, 0.0], [1.0, 4.0, 0.0])
+    X = [[1.0, 1.0, 0.0], [5.0, -2.0, 3.0]]
+    assert seg.project(X).tolist() == [0.25, -0.5]       # not clipped to [0, 1]
+    assert seg.distance(X).tolist() == [0.0, 5.0]
+
+
+def test_images_are_points_as_the_network_reads_them():
+    # A point may be any array of n_in entries (Plane.through, Segment); batches of points
+    # are (n, n_in) or (n, ...) images, as Network.check_inputs reads them.
+    X, y, images = plr.load_digits()
+    plane = plr.Plane.through(*images[:3])
+    assert np.array_equal(plane.origin, X[0])
+    assert np.allclose(plane.project(images[:3]), plane.anchors)
+    assert np.allclose(plane.project(X[:3]), plane.anchors)
+    assert np.allclose(plane.project(images[0][None]), plane.anchors[:1])
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"X has 8 columns but the slice lies in R\^64.*one image of shape "
+                             r"\(8, 8\) is X\[None\]"):
+        plane.project(images[0])
+    seg = plr.Segment(images[0], images[1])
+    assert np.allclose(seg.project(images[:2]), [0.0, 1.0])
+    assert np.allclose(seg.distance(images[:2]), 0.0)
+
+
 # --- partitions of slices ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("d", [3, 5])

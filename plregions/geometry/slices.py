@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plregions.errors import InvalidDomainError
+from plregions.errors import InvalidArgumentError, InvalidDomainError
 from plregions.geometry.domains import Box
 from plregions.geometry.tolerance import DEFAULT_TOLERANCE
 
@@ -38,6 +38,42 @@ def _point(value, name: str) -> np.ndarray:
     return arr
 
 
+def _array(value, what: str) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise InvalidArgumentError(f"{what}: cannot be read as a float array ({err})") from None
+    if not np.all(np.isfinite(arr)):
+        raise InvalidArgumentError(f"{what}: contains NaN or infinite values")
+    return arr
+
+
+def _input_rows(X, d: int, what: str, n_params: int) -> np.ndarray:
+    """Input points as an array of shape (n, d), the convention of ``Network.check_inputs``.
+
+    ``(n, d)``, one point ``(d,)``, or ``(n, ...)`` with ``d`` entries per point (images,
+    flattened in C order). Anything else is refused: a reshape would silently regroup
+    the numbers into other points. ``n_params`` is the slice's dimension, named in the
+    message when the points look like slice coordinates already.
+    """
+    arr = _array(X, what)
+    if arr.ndim == 1 and arr.size == d:
+        return arr[None, :]
+    if arr.ndim >= 2 and int(np.prod(arr.shape[1:])) == d:
+        return arr.reshape(arr.shape[0], d)
+    shape = tuple(arr.shape)
+    found = f"has {shape[1]} columns" if arr.ndim == 2 else f"has shape {shape}"
+    hint = ""
+    if arr.ndim == 2 and shape[1] == n_params:
+        hint = "; points in slice coordinates need no projection"
+    elif arr.ndim == 2 and arr.size == d:
+        hint = f"; one image of shape {shape} is X[None] or X.reshape(1, -1)"
+    raise InvalidArgumentError(
+        f"{what}: X {found} but the slice lies in R^{d}; give input points as an array of "
+        f"shape (n, {d}), one column per network input (or (n, ...) arrays of {d} entries "
+        f"per point, flattened in C order){hint}")
+
+
 def _same_length(named: dict[str, np.ndarray], what: str) -> int:
     sizes = {name: arr.size for name, arr in named.items()}
     if len(set(sizes.values())) > 1:
@@ -57,9 +93,11 @@ class Segment:
 
     Parameters
     ----------
-    start, end : array_like of shape (n_in,)
-        Its end points in the input space (image-like arrays are flattened in C order).
-        They must differ.
+    start, end : array_like with n_in entries
+        Its end points in the input space: vectors of shape (n_in,), or arrays of any
+        shape with n_in entries such as one (8, 8) image, flattened in C order (so
+        ``Segment(image_a, image_b)`` works where :func:`plregions.region_at` wants
+        ``image.reshape(-1)`` or ``image[None]``). They must differ.
 
     Examples
     --------
@@ -67,6 +105,8 @@ class Segment:
     >>> seg = plr.Segment([0.0, 0.0], [2.0, 0.0])
     >>> seg.to_input([0.5]).tolist()
     [[1.0, 0.0]]
+    >>> seg.project([[1.5, 3.0]]).tolist(), seg.distance([[1.5, 3.0]]).tolist()
+    ([0.75], [3.0])
     """
 
     start: np.ndarray
@@ -114,9 +154,55 @@ class Segment:
         return Box([0.0], [1.0])
 
     def to_input(self, s) -> np.ndarray:
-        """Input-space points of parameters ``s``: array_like (n,) -> ndarray (n, n_in)."""
-        s = np.asarray(s, dtype=float).reshape(-1)
+        """Input-space points of parameters ``s``.
+
+        Parameters
+        ----------
+        s : float or array_like of shape (n,) or (n, 1)
+
+        Returns
+        -------
+        ndarray of shape (n, n_in)
+        """
+        s = _array(s, "Segment.to_input")
+        if s.ndim == 2 and s.shape[1] == 1:
+            s = s[:, 0]
+        elif s.ndim == 0:
+            s = s[None]
+        elif s.ndim != 1:
+            raise InvalidArgumentError(
+                f"Segment.to_input: s has shape {tuple(s.shape)}; give the parameters as an "
+                "array of shape (n,) (or (n, 1)), one number per point")
         return self.start + s[:, None] * (self.end - self.start)
+
+    def project(self, X) -> np.ndarray:
+        """Parameters ``s`` of the orthogonal projections of input points on the line.
+
+        ``s`` is not clipped: points beyond the ends get ``s < 0`` or ``s > 1``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n, n_in)
+            Or one point of shape (n_in,), or (n, ...) images with n_in pixels each
+            (flattened in C order, as the network does).
+
+        Returns
+        -------
+        ndarray of shape (n,)
+        """
+        X = _input_rows(X, self.ambient_dim, "Segment.project", 1)
+        step = self.end - self.start
+        return (X - self.start) @ step / float(step @ step)
+
+    def distance(self, X) -> np.ndarray:
+        """Euclidean distances of input points (as in :meth:`project`) to the segment's line.
+
+        Returns
+        -------
+        ndarray of shape (n,)
+        """
+        X = _input_rows(X, self.ambient_dim, "Segment.distance", 1)
+        return np.linalg.norm(X - self.to_input(self.project(X)), axis=1)
 
     def __repr__(self) -> str:
         if self.ambient_dim <= 4:
@@ -133,9 +219,10 @@ class Plane:
 
     Parameters
     ----------
-    origin, u, v : array_like of shape (n_in,)
-        A point of the plane and two directions spanning it (image-like arrays are
-        flattened in C order). ``u`` and ``v`` must be non-zero and not parallel.
+    origin, u, v : array_like with n_in entries
+        A point of the plane and two directions spanning it: vectors of shape (n_in,), or
+        arrays of any shape with n_in entries such as one (8, 8) image, flattened in C
+        order. ``u`` and ``v`` must be non-zero and not parallel.
     bounds : ((s_lo, s_hi), (t_lo, t_hi)), optional
         The rectangle of parameters kept, with ``lo < hi``. ``None`` (the default) is the
         whole plane.
@@ -154,6 +241,16 @@ class Plane:
     [[0.5, -0.5, 1.0]]
     >>> plane.area
     4.0
+    >>> plane.project([[0.5, -0.5, 3.0]]).tolist(), plane.distance([[0.5, -0.5, 3.0]]).tolist()
+    ([[0.5, -0.5]], [2.0])
+
+    Points are rows; a single point may be a vector. Other shapes are refused rather than
+    regrouped:
+
+    >>> plane.project([[0.5, -0.5]])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    plregions.errors.InvalidArgumentError: Plane.project: X has 2 columns but the slice ...
     """
 
     origin: np.ndarray
@@ -201,8 +298,10 @@ class Plane:
 
         Parameters
         ----------
-        p1, p2, p3 : array_like of shape (n_in,)
-            Three points that are not collinear (e.g. three images, flattened in C order).
+        p1, p2, p3 : array_like with n_in entries each
+            Three points that are not collinear: vectors of shape (n_in,), or arrays of
+            any shape with n_in entries, such as three (8, 8) images, each flattened in C
+            order.
         margin : float
             Non-negative.
 
@@ -281,25 +380,59 @@ class Plane:
         return Box(self.bounds[:, 0], self.bounds[:, 1])
 
     def to_input(self, st) -> np.ndarray:
-        """Input-space points of parameters: array_like (n, 2) -> ndarray (n, n_in)."""
-        st = np.asarray(st, dtype=float).reshape(-1, 2)
+        """Input-space points of parameters ``(s, t)``.
+
+        Parameters
+        ----------
+        st : array_like of shape (n, 2), or (2,) for one point
+
+        Returns
+        -------
+        ndarray of shape (n, n_in)
+        """
+        st = _array(st, "Plane.to_input")
+        if st.shape == (2,):
+            st = st[None, :]
+        if st.ndim != 2 or st.shape[1] != 2:
+            raise InvalidArgumentError(
+                f"Plane.to_input: st has shape {tuple(st.shape)}; give the parameters as an "
+                "array of shape (n, 2), one row (s, t) per point")
         M, c = self.affine_map()
         return st @ M.T + c
 
     def project(self, X) -> np.ndarray:
         """Coordinates ``(s, t)`` of the orthogonal projections of input points.
 
+        The projection is on the whole plane: it may fall outside :attr:`bounds`, and a
+        point far from the plane lands where a different region may be (see
+        :meth:`distance`).
+
         Parameters
         ----------
         X : array_like of shape (n, n_in)
+            Or one point of shape (n_in,), or (n, ...) images with n_in pixels each,
+            such as (n, 8, 8) (flattened in C order, as the network does; one image is
+            ``image[None]``). Any other shape is refused.
 
         Returns
         -------
         ndarray of shape (n, 2)
         """
-        X = np.asarray(X, dtype=float).reshape(-1, self.ambient_dim)
+        X = _input_rows(X, self.ambient_dim, "Plane.project", 2)
         M, c = self.affine_map()
         return np.linalg.lstsq(M, (X - c).T, rcond=None)[0].T
+
+    def distance(self, X) -> np.ndarray:
+        """Euclidean distances of input points (as in :meth:`project`) to the plane.
+
+        To the whole plane, whatever its bounds.
+
+        Returns
+        -------
+        ndarray of shape (n,)
+        """
+        X = _input_rows(X, self.ambient_dim, "Plane.distance", 2)
+        return np.linalg.norm(X - self.to_input(self.project(X)), axis=1)
 
     def __repr__(self) -> str:
         where = (f"origin={self.origin.tolist()}, u={self.u.tolist()}, v={self.v.tolist()}"

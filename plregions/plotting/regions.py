@@ -1,8 +1,9 @@
 """Pictures of 2-D partitions: the regions, the region graph and the output surface.
 
 Every function draws what a partition holds (polygons from the 2-D engine, or polygons
-clipped from halfspaces), takes ``ax=None`` (the current axes), returns the axes, and
-never calls ``plt.show()`` or changes rcParams. matplotlib is imported inside the
+clipped from halfspaces), takes ``ax=None`` (a new pyplot figure sized to the drawn
+window's aspect ratio), returns the axes, and never calls ``plt.show()`` or changes
+rcParams. matplotlib is imported inside the
 functions. The drawn artists carry a ``gid`` (``"regions"``, ``"boundaries"``,
 ``"decision boundary"``, ``"points"``, ``"graph nodes"``, ``"graph edges"``,
 ``"surface"``) so that callers can find them.
@@ -10,23 +11,53 @@ functions. The drawn artists carry a ``gid`` (``"regions"``, ``"boundaries"``,
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from plregions.errors import InvalidArgumentError
+from plregions.geometry.slices import Plane
 from plregions.plotting.polygons import class_cells, decision_segments, plot_window, region_polygons
 
 __all__ = ["plot_partition", "plot_region_graph", "plot_surface", "class_palette",
-           "COLOR_BY"]
+           "figure_size", "COLOR_BY"]
 
 COLOR_BY = ("region", "linear_region", "output", "class")
 
 
-def _axes(ax):
+def figure_size(window, longer: float = 6.0) -> tuple[float, float]:
+    """A figure size in inches with the aspect ratio of ``window``, ``longer`` on its
+    longer side (the ratio kept between 1:3 and 3:1).
+
+    Parameters
+    ----------
+    window : ((x_lo, x_hi), (y_lo, y_hi))
+    longer : float
+
+    Examples
+    --------
+    >>> figure_size(((0, 4), (0, 1)))
+    (6.0, 2.0)
+    >>> figure_size(((0, 1), (0, 2)))
+    (3.0, 6.0)
+    """
+    (x0, x1), (y0, y1) = np.asarray(window, dtype=float)
+    ratio = float(np.clip((y1 - y0) / (x1 - x0), 1 / 3, 3))
+    if ratio <= 1:
+        return (float(longer), float(longer * ratio))
+    return (float(longer / ratio), float(longer))
+
+
+def _axes(ax, window, projection=None):
+    """``ax``, or the axes of a new pyplot figure shaped like ``window``."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
 
-    return plt.gca()
+    width, height = figure_size(window)
+    # Room for the axis labels and ticks around the equal-aspect drawing.
+    fig = plt.figure(figsize=(width + 1.0, height + 0.8), layout="constrained")
+    return fig.add_subplot(projection=projection)
 
 
 def _axis_labels(part, ax):
@@ -85,6 +116,8 @@ def class_palette(n_classes: int, cmap=None) -> np.ndarray:
 def _class_labels(labels, n_points: int, class_names) -> np.ndarray:
     """Point labels as class indices, checked (names are looked up in ``class_names``)."""
     raw = np.asarray(labels)
+    if raw.ndim == 2 and raw.shape[1] == 1:
+        raw = raw[:, 0]
     if raw.shape != (n_points,):
         raise InvalidArgumentError(
             f"labels has shape {raw.shape} but there are {n_points} points; give one class "
@@ -110,11 +143,42 @@ def _class_labels(labels, n_points: int, class_names) -> np.ndarray:
     return raw.astype(np.int64)
 
 
+def _partition_points(part, points, window: np.ndarray) -> np.ndarray:
+    """``points`` as (n, 2) coordinates of the partition, checked; input points of a
+    Plane slice are projected on it (with a warning when some lie far from it)."""
+    try:
+        arr = np.asarray(points, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise InvalidArgumentError(f"points: cannot be read as numbers ({err})") from None
+    plane = part.input_slice if isinstance(part.input_slice, Plane) else None
+    d = plane.ambient_dim if plane is not None else None
+    if arr.ndim == 2 and arr.shape[1] == 2:
+        return arr
+    if plane is not None and arr.ndim >= 2 and int(np.prod(arr.shape[1:])) == d:
+        st = plane.project(arr)
+        far = float(plane.distance(arr).max(initial=0.0))
+        size = float(np.hypot(*(window[:, 1] - window[:, 0])))
+        if far > size:
+            warnings.warn(
+                f"points lie up to {far:.3g} from the plane, farther than the size of the "
+                f"drawn window ({size:.3g}); they are drawn at their projections, whose "
+                "regions may not be theirs", UserWarning, stacklevel=3)
+        return st
+    found = (f"have {arr.shape[1]} columns" if arr.ndim == 2
+             else f"have shape {tuple(arr.shape)}")
+    if plane is not None:
+        raise InvalidArgumentError(
+            f"points {found}; for a plane slice pass input points of shape (n, {d}) "
+            f"(projected on the plane) or plane.project(X) (2 columns: s, t)")
+    raise InvalidArgumentError(
+        f"points {found}; give an array of shape (n, 2) in the partition's coordinates")
+
+
 def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, cmap=None,
                    boundaries: bool = True, edgecolor="black", linewidth: float = 0.4,
                    points=None, labels=None, decision_boundary: bool = False, window=None,
                    alpha: float = 1.0, class_names=None, class_cmap=None,
-                   legend: bool | dict = False):
+                   legend: bool | dict = False, colorbar: bool = True):
     """Draw the activation regions of a 2-D partition.
 
     Parameters
@@ -130,14 +194,18 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
     output : int
         The output shown by ``color_by="output"``.
     ax : matplotlib Axes, optional
+        By default a new pyplot figure, shaped like the drawn window.
     cmap : str or Colormap, optional
         The regions' colour map: ``"tab20"`` for regions and linear regions, ``"viridis"``
         for the output; for ``color_by="class"`` the class colours (as ``class_cmap``).
     boundaries : bool
         Draw the region boundaries.
     points : array_like of shape (n, 2), optional
-        Data points in the partition's coordinates (for a plane slice,
-        ``plane.project(X)``), drawn on top.
+        Data points in the partition's coordinates, drawn on top. For a
+        :class:`~plregions.Plane` slice of R^n_in (n_in != 2), input points of shape
+        ``(n, n_in)`` (or ``(n, ...)`` images) are projected on the plane
+        (``plane.project(X)``), with a ``UserWarning`` when some lie farther from the
+        plane than the size of the drawn window. Any other shape is refused.
     labels : array_like of shape (n,), optional
         The points' classes: indices ``0, 1, ...`` of the network outputs (or names from
         ``class_names``). Class ``k`` is drawn in the colour of class ``k`` in every mode,
@@ -160,6 +228,9 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
         Add a legend: one entry per class (the cells' and the points' colour), and the
         decision boundary. A dict gives keyword arguments of ``Axes.legend`` (default
         ``loc="upper right"``: matplotlib's ``"best"`` searches every drawn polygon).
+    colorbar : bool
+        With ``color_by="output"``, add a colour bar labelled ``"output k"`` beside the
+        axes (it takes its room from them).
 
     Returns
     -------
@@ -192,10 +263,12 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
             f"color_by={color_by!r}; choose one of {', '.join(map(repr, COLOR_BY))}")
     if labels is not None and points is None:
         raise InvalidArgumentError("labels are given without points; pass points=... too")
+    if color_by == "output" and not 0 <= output < part.network.n_out:
+        raise InvalidArgumentError(
+            f"output={output} but the network has {part.network.n_out} outputs")
     window = plot_window(part, window)
-    ax = _axes(ax)
     if points is not None:
-        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        points = _partition_points(part, points, window)
         if labels is not None:
             labels = _class_labels(labels, points.shape[0], class_names)
     # One class -> colour mapping (and norm) shared by the class cells, the points and the
@@ -211,6 +284,7 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
         n_classes = len(class_names)
     palette = class_palette(n_classes, class_cmap if class_cmap is not None else (
         cmap if color_by == "class" else None))
+    ax = _axes(ax, window)
     class_map = ListedColormap(palette)
     class_norm = BoundaryNorm(np.arange(n_classes + 1) - 0.5, n_classes)
     polys = region_polygons(part, window)
@@ -227,9 +301,6 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
         ax.add_collection(faces)
     elif color_by == "output":
         A, c = part.output_maps
-        if not 0 <= output < A.shape[1]:
-            raise InvalidArgumentError(
-                f"output={output} but the network has {A.shape[1]} outputs")
         xs, ys, zs, tris, start = [], [], [], [], 0
         for i in keep:
             poly = polys[i]
@@ -243,6 +314,8 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
                             np.concatenate(zs), shading="gouraud", cmap=cmap or "viridis",
                             alpha=alpha)
         mesh.set_gid("regions")
+        if colorbar:
+            ax.figure.colorbar(mesh, ax=ax, label=f"output {output}", shrink=0.8)
     else:
         A, c = part.output_maps
         cells, classes = [], []
@@ -324,6 +397,8 @@ def plot_region_graph(part, *, ax=None, node_size: float = 12.0, node_color="bla
     ----------
     part : Partition
         Of a 2-D domain (see :func:`plot_partition`).
+    ax : matplotlib Axes, optional
+        By default a new pyplot figure, shaped like the drawn window.
     boundaries : bool
         Draw the regions' outlines underneath, in light grey.
 
@@ -344,7 +419,7 @@ def plot_region_graph(part, *, ax=None, node_size: float = 12.0, node_color="bla
     from matplotlib.collections import LineCollection, PolyCollection
 
     window = plot_window(part, window)
-    ax = _axes(ax)
+    ax = _axes(ax, window)
     if boundaries:
         polys = [p for p in region_polygons(part, window) if p.shape[0] >= 3]
         outline = PolyCollection(polys, facecolors="none", edgecolors="0.75", linewidths=0.5)
@@ -378,7 +453,7 @@ def plot_surface(part, *, output: int = 0, ax=None, cmap="viridis", edgecolor="b
         Of a 2-D domain (see :func:`plot_partition`).
     output : int
     ax : matplotlib 3-D Axes, optional
-        By default a new 3-D axes in the current figure.
+        By default the 3-D axes of a new pyplot figure.
 
     Returns
     -------
@@ -398,15 +473,15 @@ def plot_surface(part, *, output: int = 0, ax=None, cmap="viridis", edgecolor="b
     from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
     window = plot_window(part, window)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        ax = plt.gcf().add_subplot(projection="3d")
-    elif getattr(ax, "name", "") != "3d":
+    if ax is not None and getattr(ax, "name", "") != "3d":
         raise InvalidArgumentError("plot_surface needs 3-D axes: add_subplot(projection='3d')")
     A, c = part.output_maps
     if not 0 <= output < A.shape[1]:
         raise InvalidArgumentError(f"output={output} but the network has {A.shape[1]} outputs")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.figure(figsize=(7.0, 6.0), layout="constrained").add_subplot(projection="3d")
     polys = region_polygons(part, window)
     keep = [i for i, p in enumerate(polys) if p.shape[0] >= 3]
     faces = [np.column_stack([polys[i], polys[i] @ A[i, output] + c[i, output]])
