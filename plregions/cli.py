@@ -4,11 +4,13 @@ It parses arguments, calls the public API of :mod:`plregions` and prints what ca
 errors of plregions and missing files become one line on stderr and exit code 1
 (argument errors: exit code 2, from argparse).
 
-Every command that enumerates regions takes ``--max-regions N`` (default 1,000,000;
-``0`` or ``none``: no limit). Past N regions the library stops with
+Every command takes ``--trusted``, ``--backend`` and ``--max-regions N`` (default
+1,000,000; ``0`` or ``none``: no limit). Past N regions the library stops with
 :class:`~plregions.RegionLimitError`, printed as one line that says how many regions were
-found and how to go on (a box, a slice, a larger limit); ``analyze`` and ``count`` also
-warn on stderr before starting when the upper bound from the layer widths exceeds N.
+found and how to go on (a box, a slice, a larger limit); ``analyze``, and ``count`` in all
+of R^d, also warn on stderr before starting when the upper bound from the layer widths
+exceeds N. With ``--json`` every command describes domains alike, as an object with a
+``"kind"`` (``{"kind": "R^d", "dim": 4}``, ``{"kind": "box", "lower": .., "upper": ..}``).
 
 Commands
 --------
@@ -20,9 +22,11 @@ Commands
 ``plregions plot MODEL DOMAIN -o FILE`` and ``plregions slice MODEL DOMAIN``
     See :mod:`plregions.plotting.cli_commands`.
 
-MODEL is a network file (.npz, .onnx, .pt) or the name of a bundled network: ``iris``
-(4-8-8-3, Fisher's Iris) or ``digits`` (64-64-64-64-10, the 8x8 handwritten digits). A
-file of that name in the working directory wins over the bundled network.
+MODEL is a network file (.npz, .onnx, .pt) or the name of a bundled network, in any
+case: ``iris`` (4-8-8-3, Fisher's Iris) or ``digits`` (64-64-64-64-10, the 8x8
+handwritten digits). A file of that name in the working directory wins over the bundled
+network, with a note on stderr; a MODEL that is neither is refused with the bundled
+names.
 """
 
 from __future__ import annotations
@@ -37,8 +41,11 @@ from pathlib import Path
 import plregions as plr
 from plregions.plotting.cli_commands import (
     add_max_regions_argument,
+    add_model_arguments,
     add_plot_parser,
     add_slice_parser,
+    describe_box,
+    domain_json,
 )
 
 __all__ = ["main"]
@@ -59,11 +66,50 @@ MODEL_HELP = ("a network file (.npz, .onnx, .pt), or a bundled network: "
               + " or ".join(BUNDLED))
 
 
+def _bundled_name(name: str) -> str | None:
+    """The bundled network a MODEL argument names, in any case (``IRIS``), or None."""
+    return name.lower() if name.lower() in BUNDLED else None
+
+
+# The remedies plr.load_network names in Python terms (TRUSTED_HINT and MODULE_HINT of
+# plregions/importers/files.py), said as the command line's: --trusted, and Python for a
+# state_dict, which needs its model class. tests/test_cli.py checks the rewrite.
+_CLI_WORDING = {
+    "pass trusted=True": "pass --trusted",
+    "pass module=<an instance of the model class>":
+        "use Python: plregions.load_network(path, module=<an instance of the model class>)",
+}
+
+
+def _command_line_wording(err: plr.InvalidNetworkError) -> plr.InvalidNetworkError:
+    """The library's error, with its Python remedies said as the command line's."""
+    text = str(err)
+    for python, command_line in _CLI_WORDING.items():
+        text = text.replace(python, command_line)
+    return type(err)(text)
+
+
 def load_model(name: str, trusted: bool = False) -> plr.Network:
-    """The network a MODEL argument names: a bundled network or a file."""
-    if name in BUNDLED and not Path(name).exists():
-        return BUNDLED[name]()
-    return plr.load_network(name, trusted=trusted)
+    """The network a MODEL argument names: a file, or else a bundled network.
+
+    A file wins over the bundled network of the same name, with a note on stderr; a name
+    that is neither is refused with the bundled names.
+    """
+    bundled = _bundled_name(name)
+    if bundled is not None and not Path(name).is_file():
+        return BUNDLED[bundled]()
+    if bundled is not None:
+        print(f"plregions: note: reading the file {name} in the working directory, not the "
+              f"bundled network {bundled} (run elsewhere to use the bundled one)",
+              file=sys.stderr)
+    elif not Path(name).exists():
+        raise plr.InvalidNetworkError(
+            f"{name}: no such file, and not a bundled network; give a network file (.npz, "
+            f".onnx, .pt) or a bundled name: {', '.join(BUNDLED)}")
+    try:
+        return plr.load_network(name, trusted=trusted)
+    except plr.InvalidNetworkError as err:
+        raise _command_line_wording(err) from None
 
 
 _NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^-(inf|infinity)$",
@@ -78,13 +124,9 @@ def _add_domain_arguments(parser: argparse.ArgumentParser) -> None:
                        help="lower bounds: one number, or one per input coordinate")
     group.add_argument("--upper", nargs="+", type=float, metavar="U",
                        help="upper bounds: one number, or one per input coordinate")
-    parser.add_argument("--trusted", action="store_true",
-                        help="allow unpickling a whole PyTorch module saved with torch.save "
-                             "(.pt/.pth); only for files you trust")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object instead of text")
-    parser.add_argument("--backend", choices=("daqp", "highs", "cvxpy"), default="daqp",
-                        help="LP solver (default: daqp); every backend gives the same counts")
+    add_model_arguments(parser)
     add_max_regions_argument(parser)
 
 
@@ -156,33 +198,36 @@ def _size(n: int) -> str:
     return f"{n:,}" if n < 10**9 else f"about 10^{len(str(n)) - 1}"
 
 
-def _warn_if_large(net: plr.Network, max_regions: int | None) -> None:
-    """One line on stderr when the widths allow more regions than ``max_regions``."""
+def _warn_if_large(net: plr.Network, max_regions: int | None, *,
+                   box_too: bool = False) -> None:
+    """One line on stderr when the widths allow more regions in all of R^d than
+    ``max_regions``; only for runs that partition all of R^d (``box_too``: ``analyze``
+    with a box, which partitions both)."""
     if max_regions is None:
         return
     b = plr.region_bounds(net, first_layer=False)
     bound = min(v for v in (b.patterns, b.montufar, b.serra) if v is not None)
     if bound > max_regions:
+        fewer = ("analyze counts all of R^d as well as the box; plregions count MODEL --box "
+                 "counts the box alone" if box_too else
+                 "a box (--box LO HI) or a slice (plregions slice) holds fewer")
         print(f"plregions: warning: {net.architecture} may have up to {_size(bound)} "
               f"activation regions in R^{net.n_in} (bound from its widths), more than "
-              f"--max-regions {max_regions}: this may take long and stop at the limit; a "
-              "box (--box LO HI) or a slice (plregions slice) holds fewer", file=sys.stderr)
+              f"--max-regions {max_regions}: this may take long and stop at the limit; "
+              f"{fewer}", file=sys.stderr)
 
 
 def _limit_message(err: plr.RegionLimitError, command: str) -> str:
     """The error line of a run stopped at ``--max-regions``, with the command's remedies."""
     if command in ("slice", "plot"):
-        fixes = ("draw or count a smaller slice (--bounds, --margin, closer points or a "
-                 "shorter segment)")
+        fixes = (f"{'draw' if command == 'plot' else 'count'} a smaller slice (--bounds, "
+                 "--margin, closer points or a shorter segment)")
     else:
         fixes = ("count a smaller domain (--box LO HI or --lower/--upper) or a plane or "
                  "segment (plregions slice MODEL --plane-file FILE or --segment-file FILE)")
-    return (f"{err.reason}, more than --max-regions {err.max_regions}, so no count is "
-            f"printed; {fixes}, or raise --max-regions (0: no limit)")
-
-
-def _interval_list(lower, upper) -> str:
-    return " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in zip(lower, upper))
+    outcome = "nothing is drawn" if command == "plot" else "no count is printed"
+    return (f"{err.reason}, more than --max-regions {err.max_regions}, so {outcome}; "
+            f"{fixes}, or raise --max-regions (0: no limit)")
 
 
 def _neurons(addresses) -> str:
@@ -199,7 +244,7 @@ def _report_text(report: plr.RegionReport, title: str, box_name: str,
            f"{', '.join(report.activations) or 'none'}; {report.n_neurons} neurons; "
            f"input dimension {d}"]
     if report.box_lower is not None:
-        out.append(f"  {box_name}: {_interval_list(report.box_lower, report.box_upper)}")
+        out.append(f"  {box_name}: {describe_box(report.box_lower, report.box_upper)}")
     out.append("")
     whole = f"all of R^{d}"
     if report.box_lower is not None:
@@ -247,6 +292,8 @@ def _report_text(report: plr.RegionReport, title: str, box_name: str,
 
 def _report_json(report: plr.RegionReport, model: str) -> dict:
     b = report.bounds
+    box_domain = None if report.box_lower is None else {
+        "kind": "box", "lower": list(report.box_lower), "upper": list(report.box_upper)}
     result = {
         "model": model,
         "architecture": report.architecture,
@@ -255,11 +302,13 @@ def _report_json(report: plr.RegionReport, model: str) -> dict:
         "n_neurons": report.n_neurons,
         "n_regions": report.n_regions,
         "n_linear_regions": report.n_linear_regions,
+        "domain": {"kind": "R^d", "dim": report.n_in},
         "n_bounded_regions": report.n_bounded_regions,
         "box": None,
         "data": None,
         "neurons": {
-            "domain": report.neuron_domain,
+            "domain": box_domain if report.neuron_domain == "box" else
+            {"kind": "R^d", "dim": report.n_in},
             "dead": [list(a) for a in report.dead_neurons],
             "always_active": [list(a) for a in report.always_active_neurons],
             "mean_active_fraction": report.mean_active_fraction,
@@ -269,8 +318,7 @@ def _report_json(report: plr.RegionReport, model: str) -> dict:
         "seconds": report.seconds,
     }
     if report.box_lower is not None:
-        result["box"] = {"lower": list(report.box_lower), "upper": list(report.box_upper),
-                         "n_regions": report.n_regions_box,
+        result["box"] = {"domain": box_domain, "n_regions": report.n_regions_box,
                          "n_linear_regions": report.n_linear_regions_box}
     if report.n_points is not None:
         result["data"] = {"n_points": report.n_points,
@@ -282,7 +330,8 @@ def _report_json(report: plr.RegionReport, model: str) -> dict:
 
 def _analyze(args, parser) -> int:
     bounds = _box_bounds(args, parser)
-    if args.model is None or (args.model == "iris" and not Path(args.model).exists()):
+    if args.model is None or (_bundled_name(args.model) == "iris"
+                              and not Path(args.model).is_file()):
         net = plr.default_network()
         X, _, _ = plr.load_iris()
         box = _box(bounds, net.n_in)
@@ -298,7 +347,7 @@ def _analyze(args, parser) -> int:
         X, box, box_name = None, _box(bounds, net.n_in), "box"
         model = args.model
         title = f"plregions analyze: {args.model}"
-    _warn_if_large(net, args.max_regions)
+    _warn_if_large(net, args.max_regions, box_too=box is not None)
     report = plr.analyze(net, box=box, data=X, backend=args.backend,
                          max_regions=args.max_regions)
     if args.json:
@@ -313,10 +362,9 @@ def _count(args, parser) -> int:
     net = load_model(args.model, trusted=args.trusted)
     box = _box(bounds, net.n_in)
     result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
-              "n_neurons": net.n_neurons,
-              "domain": f"R^{net.n_in}" if box is None else
-              {"box": {"lower": box.lower.tolist(), "upper": box.upper.tolist()}}}
-    _warn_if_large(net, args.max_regions)
+              "n_neurons": net.n_neurons, "domain": domain_json(box, net.n_in)}
+    if box is None:  # a box holds fewer regions than the widths allow in all of R^d
+        _warn_if_large(net, args.max_regions)
     start = time.perf_counter()
     if args.activation_only:
         result["n_regions"] = plr.count_regions(net, box, backend=args.backend,
@@ -332,7 +380,7 @@ def _count(args, parser) -> int:
         print(json.dumps(result))
         return 0
     where = (f"all of R^{net.n_in}" if box is None else
-             f"the box {_interval_list(box.lower, box.upper)}")
+             f"the box {describe_box(box.lower, box.upper)}")
     lines = [f"{args.model}: architecture {net.architecture}, {net.n_neurons} neurons, "
              f"input dimension {net.n_in}",
              f"in {where}:",

@@ -85,9 +85,11 @@ def test_analyze_iris_json_equals_the_library(capsys, iris):
     assert got["n_regions"] == report.n_regions == len(plr.partition(net))
     assert got["n_linear_regions"] == report.n_linear_regions
     assert got["n_bounded_regions"] == report.n_bounded_regions
-    assert got["box"] == {"lower": box.lower.tolist(), "upper": box.upper.tolist(),
-                          "n_regions": report.n_regions_box,
+    box_domain = {"kind": "box", "lower": box.lower.tolist(), "upper": box.upper.tolist()}
+    assert got["domain"] == {"kind": "R^d", "dim": 4}
+    assert got["box"] == {"domain": box_domain, "n_regions": report.n_regions_box,
                           "n_linear_regions": report.n_linear_regions_box}
+    assert got["neurons"]["domain"] == box_domain
     assert report.n_regions_box == plr.count_regions(net, box)
     assert got["data"] == {"n_points": 150, "n_points_on_boundary": report.n_points_on_boundary,
                            "n_occupied_regions": report.n_occupied_regions,
@@ -137,9 +139,13 @@ def test_analyze_saved_network_with_box(capsys, small_model):
     assert got["box"]["n_regions"] == len(part)
     assert got["box"]["n_linear_regions"] == part.n_linear_regions
     assert got["n_regions"] == plr.count_regions(net)
-    assert got["data"] is None and got["neurons"]["domain"] == "box"
+    box_domain = {"kind": "box", "lower": [-1.0] * 3, "upper": [1.0] * 3}
+    assert got["box"]["domain"] == got["neurons"]["domain"] == box_domain
+    assert got["data"] is None and got["domain"] == {"kind": "R^d", "dim": 3}
     code, out, _ = run(capsys, "analyze", path)
     assert code == 0 and "box" not in out and f"{got['n_regions']}" in out
+    got = run_json(capsys, "analyze", path)
+    assert got["box"] is None and got["neurons"]["domain"] == {"kind": "R^d", "dim": 3}
 
 
 # -- count -------------------------------------------------------------------------------
@@ -151,7 +157,8 @@ def test_count_json_keys_and_values(capsys, small_model):
             "seconds"} <= set(got)
     assert (got["n_regions"], got["n_linear_regions"], got["n_bounded_regions"]) == \
         (len(part), part.n_linear_regions, part.n_bounded_regions)
-    assert (got["n_neurons"], got["input_dim"], got["domain"]) == (7, 3, "R^3")
+    assert (got["n_neurons"], got["input_dim"]) == (7, 3)
+    assert got["domain"] == {"kind": "R^d", "dim": 3}
 
 
 @pytest.mark.parametrize("domain_args", [
@@ -163,7 +170,7 @@ def test_count_in_a_box(capsys, small_model, domain_args):
     net, path = small_model
     got = run_json(capsys, "count", path, *domain_args)
     part = plr.partition(net, plr.Box([-0.5] * 3, [2.0] * 3))
-    assert got["domain"] == {"box": {"lower": [-0.5] * 3, "upper": [2.0] * 3}}
+    assert got["domain"] == {"kind": "box", "lower": [-0.5] * 3, "upper": [2.0] * 3}
     assert (got["n_regions"], got["n_linear_regions"]) == (len(part), part.n_linear_regions)
     assert "n_bounded_regions" not in got                # meaningful for R^d only
 
@@ -263,6 +270,29 @@ def test_a_file_of_a_bundled_name_wins(capsys, tmp_path, monkeypatch):
     (tmp_path / "digits").write_text("W0")
     code, out, err = run(capsys, "slice", "digits", "--segment", *["0"] * 128)
     assert_clean_error(code, out, err, "digits")   # the file was read, and refused
+    note, _ = err.strip().splitlines()              # and a note says so, on one line
+    assert note == ("plregions: note: reading the file digits in the working directory, "
+                    "not the bundled network digits (run elsewhere to use the bundled one)")
+
+
+@pytest.mark.parametrize("name", ["IRIS", "Iris", "DIGITS"])
+def test_bundled_names_in_any_case(capsys, name):
+    got = run_json(capsys, "count", name, "--box", "5.5", "5.6", "--activation-only")
+    assert got["architecture"] == ("4-8-8-3" if name.lower() == "iris" else "64-64-64-64-10")
+
+
+def test_analyze_by_an_upper_case_name_uses_the_iris_data(capsys):
+    got = run_json(capsys, "analyze", "IRIS")
+    assert got["model"] == "bundled Iris network" and got["data"]["n_points"] == 150
+
+
+@pytest.mark.parametrize("command", ["count", "analyze", "slice", "plot"])
+def test_unknown_model_names_list_the_bundled_networks(capsys, command):
+    extra = {"slice": ["--segment", "0", "1"], "plot": ["--segment", "0", "1", "-o", "x.png"]}
+    code, out, err = run(capsys, command, "irs", *extra.get(command, []))
+    assert_clean_error(code, out, err, "irs: no such file, and not a bundled network",
+                       "bundled name: iris, digits")
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_slice_digits_through_images_in_files(capsys, tmp_path):
@@ -304,3 +334,127 @@ def test_unreadable_input_files(capsys, tmp_path):
     code, out, err = run(capsys, "slice", "digits", "--plane-file", str(text), "--segment",
                          *["0"] * 128)
     assert code == 2 and "give one domain" in err
+
+
+# -- plot: output file and resolution, checked while parsing ---------------------------------
+IRIS_PLANE = ["--plane", "5", "3", "1.4", "0.2", "6", "2.8", "4.3", "1.3", "6.5", "3", "5.5",
+              "2"]
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["-o", "dg.xyz"], "argument -o/--file: cannot write '.xyz' images; give a file ending "
+                       "in one of"),
+    (["-o", "dg.png", "--dpi", "0"], "argument --dpi: expected 10 to 1200 dots per inch, got 0"),
+    (["-o", "dg.png", "--dpi", "-5"], "expected 10 to 1200 dots per inch, got -5"),
+    (["-o", "dg.png", "--dpi", "100000"], "expected 10 to 1200 dots per inch, got 100000"),
+    (["-o", "dg.png", "--dpi", "7.5"], "expected a whole number of dots per inch"),
+    (["-o", "no/such/dir/dg.png"], "no directory 'no/such/dir'"),
+], ids=["format", "dpi0", "dpi-5", "dpi-huge", "dpi-float", "folder"])
+def test_plot_refuses_bad_output_and_dpi(capsys, tmp_path, monkeypatch, argv, fragment):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "plot", "iris", *IRIS_PLANE, *argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert fragment in err.strip().splitlines()[-1]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_without_suffix_writes_and_names_a_png(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "plot", "iris", *IRIS_PLANE, "-o", "noext", "--dpi", "20")
+    assert code == 0, err
+    assert out.startswith("wrote noext.png: ")
+    assert [p.name for p in tmp_path.iterdir()] == ["noext.png"]
+    got = run_json(capsys, "plot", "iris", *IRIS_PLANE, "-o", "pic.svg", "--dpi", "20")
+    assert got["file"] == "pic.svg" and (tmp_path / "pic.svg").read_text().startswith("<?xml")
+    assert got["domain"]["kind"] == "plane" and len(got["domain"]["origin"]) == 4
+
+
+def test_plot_region_limit_says_nothing_is_drawn(capsys, tmp_path):
+    code, out, err = run(capsys, "plot", "iris", *IRIS_PLANE, "-o", str(tmp_path / "a.png"),
+                         "--max-regions", "3")
+    assert_clean_error(code, out, err, "more than --max-regions 3, so nothing is drawn; "
+                                       "draw a smaller slice")
+    assert "count" not in err
+
+
+# -- --trusted and --backend on every command that loads a model ------------------------------
+@pytest.mark.parametrize("backend", ["daqp", "highs"])
+def test_slice_and_plot_take_backend_and_trusted(capsys, tmp_path, small_model, backend):
+    net, path = small_model
+    a, b, c = np.random.default_rng(3).normal(size=(3, 3))
+    plane = ["--plane", *map(str, np.concatenate([a, b, c]))]
+    got = run_json(capsys, "slice", path, *plane, "--backend", backend, "--trusted")
+    assert got["n_regions"] == len(plr.partition(net, plr.Plane.through(a, b, c)))
+    assert got["domain"]["kind"] == "plane"
+    code, out, err = run(capsys, "plot", path, *plane, "--backend", backend, "--trusted",
+                         "-o", str(tmp_path / "p.png"), "--dpi", "20")
+    assert code == 0, err and f"wrote {tmp_path / 'p.png'}" in out
+    got = run_json(capsys, "slice", path, "--segment", *map(str, np.concatenate([a, b])))
+    assert got["domain"] == {"kind": "segment", "start": a.tolist(), "end": b.tolist()}
+
+
+@pytest.mark.parametrize("command", ["count", "slice"])
+def test_pt_messages_name_the_command_line_options(capsys, tmp_path, command):
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "weights.pt"
+    torch.save(torch.nn.Linear(2, 1).state_dict(), path)
+    extra = ["--segment", "0", "0", "1", "1"] if command == "slice" else []
+    code, out, err = run(capsys, command, str(path), *extra)
+    assert_clean_error(code, out, err, "pass --trusted", "use Python: plregions.load_network("
+                       "path, module=<an instance of the model class>)")
+    assert "trusted=True" not in err
+    code, out, err = run(capsys, command, str(path), *extra, "--trusted")
+    assert_clean_error(code, out, err, "holds a state_dict (weights only, no architecture), "
+                                       "not a torch.nn.Module")
+    (tmp_path / "garbage.pt").write_text("hello\n")
+    code, out, err = run(capsys, command, str(tmp_path / "garbage.pt"), *extra, "--trusted")
+    assert_clean_error(code, out, err, "not a PyTorch model or state_dict that torch.load "
+                                       "can read")
+
+
+# -- the width-bound warning, box descriptions, affine networks -------------------------------
+def test_count_in_a_box_does_not_warn_about_all_of_r_d(capsys):
+    box = ["--lower", "5.5", "2.8", "3.5", "1", "--upper", "6", "3", "4", "1.3"]
+    code, out, err = run(capsys, "count", "iris", *box, "--max-regions", "28")
+    assert code == 0 and err == "" and "activation regions: 28" in out
+    code, out, err = run(capsys, "count", "iris", "--max-regions", "28")
+    assert code == 1 and err.startswith("plregions: warning: 4-8-8-3 may have up to 26,569")
+
+
+def test_analyze_with_a_box_warns_that_it_counts_all_of_r_d_too(capsys, small_model):
+    _, path = small_model
+    code, out, err = run(capsys, "analyze", path, "--box", "-1", "1", "--max-regions", "2")
+    assert code == 1 and out == ""
+    warning = err.strip().splitlines()[0]
+    assert warning.startswith("plregions: warning: 3-4-3-2 may have up to")
+    assert "analyze counts all of R^d as well as the box" in warning
+
+
+@pytest.mark.parametrize("lower, upper, text", [
+    ([7.9] * 64, [8.0] * 64, "[7.9, 8]^64"),
+    ([0, 0, 0, -1], [1, 1, 1, 2], "[0, 1]^3 x [-1, 2]"),
+    ([0, 1, 0], [1, 2, 1], "[0, 1] x [1, 2] x [0, 1]"),
+    (list(range(64)), list(range(1, 65)),
+     "[0, 1] x [1, 2] x [2, 3] x [3, 4] x ... x [63, 64] (a box of R^64)"),
+])
+def test_box_descriptions_stay_short(lower, upper, text):
+    from plregions.plotting.cli_commands import describe_box
+
+    assert describe_box(lower, upper) == text
+
+
+def test_count_prints_a_64_dimensional_box_in_one_short_line(capsys, tmp_path):
+    rng = np.random.default_rng(9)
+    path = tmp_path / "wide.npz"
+    plr.save_network(plr.from_arrays([rng.normal(size=(3, 64)), np.ones((1, 3))],
+                                     [rng.normal(size=3), [0.0]]), path)
+    code, out, err = run(capsys, "count", str(path), "--lower", "7.9", "--upper", "8")
+    assert code == 0, err
+    assert "in the box [7.9, 8]^64:" in out.splitlines()
+
+
+def test_analyze_an_affine_network_of_three_inputs(capsys, tmp_path):
+    path = tmp_path / "aff3.npz"
+    plr.save_network(plr.from_arrays([np.ones((2, 3))], [np.zeros(2)]), path)
+    got = run_json(capsys, "analyze", str(path), "--box", "-1", "1")
+    assert (got["n_regions"], got["n_bounded_regions"], got["box"]["n_regions"]) == (1, 0, 1)

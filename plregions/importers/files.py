@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from plregions.errors import InvalidNetworkError, missing_dependency
 from plregions.network import Network, load_npz
 
-__all__ = ["load_network", "TRUSTED_HINT", "MODULE_HINT"]
+__all__ = ["load_network"]
 
 _SUFFIXES = (".npz", ".onnx", ".pt", ".pth")
 
@@ -27,8 +27,8 @@ def _is_torchscript(path: pathlib.Path) -> bool:
 
 
 TRUSTED_HINT = "pass trusted=True"
-"""How the error messages of :func:`load_network` say to allow unpickling (front ends
-such as the command line replace it with their own option)."""
+"""How the error messages of :func:`load_network` say to allow unpickling (the command
+line rewrites it as its own option, ``--trusted``: keep the wording in step)."""
 
 MODULE_HINT = "pass module=<an instance of the model class>"
 """How the error messages of :func:`load_network` say to load a state_dict."""
@@ -112,9 +112,10 @@ def _load_torch(path: pathlib.Path, module, trusted: bool, input_shape) -> Netwo
     except Exception as err:  # unpickling raises anything on a file that is not torch's
         raise _not_torch(path, err) from None
     if not isinstance(obj, torch.nn.Module):
+        what = ("a state_dict (weights only, no architecture)" if isinstance(obj, dict) else
+                f"an object of type {type(obj).__name__}")
         raise InvalidNetworkError(
-            f"{path}: holds a {type(obj).__name__}, not a torch.nn.Module; for a state_dict "
-            f"{MODULE_HINT}"
+            f"{path}: holds {what}, not a torch.nn.Module; for a state_dict {MODULE_HINT}"
         )
     obj.eval()
     return from_torch(obj, input_shape=input_shape)

@@ -15,7 +15,11 @@ not import the importers.
 Both take ``--max-regions N`` (default 1,000,000; ``0`` or ``none``: no limit): with more
 regions than that on the slice, the library raises
 :class:`~plregions.errors.RegionLimitError` and nothing is drawn or printed but the
-error.
+error. Both take ``--trusted`` and ``--backend`` like ``count`` and ``analyze``
+(:func:`add_model_arguments`). ``plot -o FILE`` must end in a format matplotlib writes
+(no suffix: ``.png``) and ``--dpi`` lies in :data:`DPI_RANGE`; both are checked while
+parsing, before any model is loaded. With ``--json``, the domain is an object with a
+``"kind"`` field, as in every command (:func:`domain_json`).
 
 DOMAIN is one of ``--plane P1 P2 P3`` (3 x n_in numbers: the plane through three inputs,
 with ``--margin``), ``--plane-file FILE`` (the same three inputs as the rows of a file),
@@ -28,12 +32,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 
 import numpy as np
 
 from plregions.engines.line import affine_pieces
-from plregions.errors import InvalidDomainError, RegionLimitError
+from plregions.errors import InvalidArgumentError, InvalidDomainError, RegionLimitError
 from plregions.geometry.domains import Box
 from plregions.geometry.slices import Plane, Segment
 from plregions.network import Network, load_npz
@@ -42,7 +47,8 @@ from plregions.plotting.pieces import plot_affine_pieces
 from plregions.plotting.regions import COLOR_BY, plot_partition, plot_region_graph, plot_surface
 
 __all__ = ["add_plot_parser", "add_slice_parser", "add_max_regions_argument",
-           "DEFAULT_MAX_REGIONS"]
+           "add_model_arguments", "describe_box", "domain_json", "DEFAULT_MAX_REGIONS",
+           "DPI_RANGE"]
 
 DEFAULT_MAX_REGIONS = 1_000_000
 """The command line's default ``--max-regions``."""
@@ -110,6 +116,86 @@ def add_max_regions_argument(parser: argparse.ArgumentParser) -> None:
         "--max-regions", type=_max_regions, default=DEFAULT_MAX_REGIONS, metavar="N",
         help=f"stop with an error after more than N regions (default {DEFAULT_MAX_REGIONS:,}"
              "; 0 or none: no limit)")
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--trusted`` and ``--backend``, shared by every command that loads a model."""
+    parser.add_argument("--trusted", action="store_true",
+                        help="allow unpickling a whole PyTorch module saved with torch.save "
+                             "(.pt/.pth); only for files you trust")
+    parser.add_argument("--backend", choices=("daqp", "highs", "cvxpy"), default="daqp",
+                        help="LP solver (default: daqp); every backend gives the same counts")
+
+
+DPI_RANGE = (10, 1200)
+"""Resolutions ``plot --dpi`` accepts: 1200 dpi already makes a 7200-pixel-wide image."""
+
+
+def _dpi(text: str) -> int:
+    """The value of ``--dpi``: a whole number in :data:`DPI_RANGE`."""
+    lo, hi = DPI_RANGE
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of dots per inch ({lo} to {hi}), got {text!r}") from None
+    if not lo <= value <= hi:
+        raise argparse.ArgumentTypeError(
+            f"expected {lo} to {hi} dots per inch, got {value}")
+    return value
+
+
+def _image_file(text: str) -> str:
+    """The value of ``-o``: a file whose suffix matplotlib can write (none: ``.png``)."""
+    from matplotlib.figure import Figure
+
+    folder = os.path.dirname(text)
+    if folder and not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: no directory {folder!r}")
+    suffix = os.path.splitext(text)[1]
+    if not suffix or suffix == ".":
+        return text.rstrip(".") + ".png"
+    formats = Figure().canvas.get_supported_filetypes()
+    if suffix[1:].lower() not in formats:
+        raise argparse.ArgumentTypeError(
+            f"cannot write {suffix!r} images; give a file ending in one of "
+            f"{', '.join('.' + f for f in sorted(formats))} (e.g. {text[:-len(suffix)]}.png)")
+    return text
+
+
+def describe_box(lower, upper, max_parts: int = 6) -> str:
+    """``[0, 1]^3 x [-1, 2]``: runs of equal intervals as powers, at most ``max_parts``
+    parts (the middle ones elided for a long box)."""
+    runs: list[list] = []
+    for lo, hi in zip(lower, upper):
+        if runs and runs[-1][0] == (lo, hi):
+            runs[-1][1] += 1
+        else:
+            runs.append([(lo, hi), 1])
+    parts = [f"[{lo:g}, {hi:g}]" + (f"^{n}" if n > 1 else "") for (lo, hi), n in runs]
+    if len(parts) > max_parts:
+        parts = [*parts[:max_parts - 2], "...", parts[-1]]
+        return " x ".join(parts) + f" (a box of R^{len(lower)})"
+    return " x ".join(parts)
+
+
+def domain_json(domain, d: int) -> dict:
+    """The JSON object every command prints for a domain, with a ``"kind"`` field:
+    ``{"kind": "R^d", "dim": d}``, ``{"kind": "box", "lower": [..], "upper": [..]}``,
+    ``{"kind": "plane", "origin", "u", "v", "bounds"}`` or
+    ``{"kind": "segment", "start", "end"}``."""
+    if domain is None:
+        return {"kind": "R^d", "dim": d}
+    if isinstance(domain, Plane):
+        bounds = None if domain.bounds is None else np.asarray(domain.bounds).tolist()
+        return {"kind": "plane", "origin": np.asarray(domain.origin).tolist(),
+                "u": np.asarray(domain.u).tolist(), "v": np.asarray(domain.v).tolist(),
+                "bounds": bounds}
+    if isinstance(domain, Segment):
+        return {"kind": "segment", "start": np.asarray(domain.start).tolist(),
+                "end": np.asarray(domain.end).tolist()}
+    return {"kind": "box", "lower": np.asarray(domain.lower).tolist(),
+            "upper": np.asarray(domain.upper).tolist()}
 
 
 def _check_domain_arguments(args, parser) -> None:
@@ -217,15 +303,15 @@ def _describe(domain, d: int) -> str:
         return f"a plane of R^{d}, s in [{s0:g}, {s1:g}], t in [{t0:g}, {t1:g}]"
     if isinstance(domain, Segment):
         return f"a segment of R^{d} of length {domain.length:g}"
-    return " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in zip(domain.lower, domain.upper))
+    return describe_box(domain.lower, domain.upper)
 
 
 # --- plot -----------------------------------------------------------------------------------
 
 def _loader(load_network):
-    def load(path):
+    def load(path, trusted=False):
         if load_network is not None:
-            return load_network(path)
+            return load_network(path, trusted=trusted)
         if not str(path).endswith(".npz"):
             raise InvalidDomainError(
                 f"{path}: this command reads .npz networks here; other formats need the "
@@ -244,7 +330,8 @@ def add_plot_parser(subparsers, *, load_network=None,
     ----------
     subparsers : the object returned by ``ArgumentParser.add_subparsers``
     load_network : callable, optional
-        ``name -> Network``; the main CLI passes its loader (files and bundled names).
+        ``(name, trusted=False) -> Network``; the main CLI passes its loader (files and
+        bundled names).
     model_help : str
         Help text of the MODEL argument.
     """
@@ -256,8 +343,9 @@ def add_plot_parser(subparsers, *, load_network=None,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     plot.add_argument("model", metavar="MODEL", help=model_help)
     _add_domain_arguments(plot)
-    plot.add_argument("-o", "--file", required=True, metavar="FILE",
-                      help="the image to write (.png, .pdf, .svg)")
+    plot.add_argument("-o", "--file", required=True, metavar="FILE", type=_image_file,
+                      help="the image to write: .png, .pdf, .svg or another format "
+                           "matplotlib writes (no suffix: .png)")
     plot.add_argument("--kind", choices=("regions", "graph", "surface"), default="regions",
                       help="the regions (default), the region graph, or a 3-D surface of "
                            "one output")
@@ -267,9 +355,12 @@ def add_plot_parser(subparsers, *, load_network=None,
                       help="the output shown by --color-by output and --kind surface")
     plot.add_argument("--decision-boundary", action="store_true",
                       help="draw where the predicted class changes")
-    plot.add_argument("--dpi", type=int, default=150)
+    plot.add_argument("--dpi", type=_dpi, default=150,
+                      help=f"resolution of raster images, {DPI_RANGE[0]} to {DPI_RANGE[1]} "
+                           "(default 150)")
     plot.add_argument("--json", action="store_true",
                       help="print one JSON object describing the picture")
+    add_model_arguments(plot)
     add_max_regions_argument(plot)
     plot.set_defaults(run=run_plot, subparser=plot, load_model=_loader(load_network))
     return plot
@@ -280,7 +371,7 @@ def run_plot(args, parser) -> int:
     from matplotlib.figure import Figure
 
     _check_domain_arguments(args, parser)
-    net = args.load_model(args.model)
+    net = args.load_model(args.model, trusted=args.trusted)
     domain = _domain(args, net)
     fig = Figure(figsize=(6, 6) if args.kind != "surface" else (7, 6))
     start = time.perf_counter()
@@ -298,7 +389,7 @@ def run_plot(args, parser) -> int:
             raise InvalidDomainError(
                 f"plot draws 2-D domains: this network takes {net.n_in} inputs; give "
                 "--plane, --origin/--u/--v or --segment")
-        part = partition(net, domain, max_regions=args.max_regions)
+        part = partition(net, domain, backend=args.backend, max_regions=args.max_regions)
         if args.kind == "surface":
             plot_surface(part, output=args.output, ax=fig.add_subplot(projection="3d"))
         elif args.kind == "graph":
@@ -309,15 +400,19 @@ def run_plot(args, parser) -> int:
                                ax=fig.add_subplot())
         summary = {"n_regions": len(part)}
     fig.suptitle(f"{net.architecture} on {_describe(domain, net.n_in)}", fontsize=9)
-    fig.savefig(args.file, dpi=args.dpi)
+    try:
+        fig.savefig(args.file, dpi=args.dpi)
+    except OSError as err:
+        raise InvalidArgumentError(f"-o {args.file}: cannot write it ({err.strerror or err})"
+                                   ) from None
     summary.update({"file": args.file, "model": args.model,
-                    "domain": _describe(domain, net.n_in),
+                    "domain": domain_json(domain, net.n_in),
                     "seconds": time.perf_counter() - start})
     if args.json:
         print(json.dumps(summary))
     else:
         print(f"wrote {args.file}: {summary['n_regions']} activation regions of "
-              f"{net.architecture} on {summary['domain']}")
+              f"{net.architecture} on {_describe(domain, net.n_in)}")
     return 0
 
 
@@ -332,7 +427,8 @@ def add_slice_parser(subparsers, *, load_network=None,
     ----------
     subparsers : the object returned by ``ArgumentParser.add_subparsers``
     load_network : callable, optional
-        ``name -> Network``; the main CLI passes its loader (files and bundled names).
+        ``(name, trusted=False) -> Network``; the main CLI passes its loader (files and
+        bundled names).
     model_help : str
         Help text of the MODEL argument.
     """
@@ -345,6 +441,7 @@ def add_slice_parser(subparsers, *, load_network=None,
     _add_domain_arguments(cut)
     cut.add_argument("--json", action="store_true",
                      help="print one JSON object instead of text")
+    add_model_arguments(cut)
     add_max_regions_argument(cut)
     cut.set_defaults(run=run_slice, subparser=cut, load_model=_loader(load_network))
     return cut
@@ -353,12 +450,12 @@ def add_slice_parser(subparsers, *, load_network=None,
 def run_slice(args, parser) -> int:
     """Handler of ``plregions slice``."""
     _check_domain_arguments(args, parser)
-    net = args.load_model(args.model)
+    net = args.load_model(args.model, trusted=args.trusted)
     domain = _domain(args, net)
     start = time.perf_counter()
-    part = partition(net, domain, max_regions=args.max_regions)
+    part = partition(net, domain, backend=args.backend, max_regions=args.max_regions)
     result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
-              "slice": _describe(domain, net.n_in),
+              "slice": _describe(domain, net.n_in), "domain": domain_json(domain, net.n_in),
               "slice_dim": part.network.n_in,
               "n_regions": len(part), "n_linear_regions": part.n_linear_regions}
     if part.domain is None:
