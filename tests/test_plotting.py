@@ -454,11 +454,12 @@ def test_cli_slice_text(model4, capsys):
 def test_cli_plot_writes_a_png(model4, tmp_path, capsys):
     _, path = model4
     points = np.random.default_rng(7).normal(size=(3, 4))
+    options = {"regions": ["--color-by", "class", "--decision-boundary"], "graph": [],
+               "surface": ["--output", "1"]}
     for kind in ("regions", "graph", "surface"):
         image = tmp_path / f"{kind}.png"
         assert cli(["plot", path, "--plane", *map(str, points.ravel()), "--kind", kind,
-                    "--color-by", "class", "--decision-boundary", "-o", str(image),
-                    "--dpi", "40", "--json"]) == 0
+                    *options[kind], "-o", str(image), "--dpi", "40", "--json"]) == 0
         out = json.loads(capsys.readouterr().out)
         assert out["file"] == str(image)
         assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

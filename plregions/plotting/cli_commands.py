@@ -9,7 +9,8 @@ in its model loader (``plregions.load_network``, which reads .npz, .onnx and .pt
 without it only .npz networks load, since this module sits in the plotting stage and does
 not import the importers.
 
-``plregions plot MODEL DOMAIN -o FILE.png [--kind regions|graph|surface] [--color-by ..]``
+``plregions plot MODEL DOMAIN -o FILE.png [--kind regions|graph|surface] [--color-by ..]
+[--points FILE [--labels FILE]] [--class-names NAME ..]``
 ``plregions slice MODEL DOMAIN [--json]``
 
 Both take ``--max-regions N`` (default 1,000,000; ``0`` or ``none``: no limit): with more
@@ -26,6 +27,11 @@ with ``--margin``), ``--plane-file FILE`` (the same three inputs as the rows of 
 ``--origin O --u U --v V [--bounds S0 S1 T0 T1]``, ``--segment A B`` (2 x n_in numbers)
 or ``--segment-file FILE``, or for a 2-input (plot, slice) or 1-input network
 ``--box LO HI`` / ``--lower .. --upper ..`` (nothing: all of R^n_in).
+
+``plot`` refuses, with a usage error (exit 2), drawing options that mean nothing for the
+picture asked for (``--color-by`` on a region graph, ``--kind graph`` on a segment, ...)
+instead of ignoring them. Figures are saved with tight bounding boxes, sized from the
+slice's aspect ratio, with a legend for classes and a colour bar for an output.
 """
 
 from __future__ import annotations
@@ -44,7 +50,14 @@ from plregions.geometry.slices import Plane, Segment
 from plregions.network import Network, load_npz
 from plregions.partition import partition
 from plregions.plotting.pieces import plot_affine_pieces
-from plregions.plotting.regions import COLOR_BY, plot_partition, plot_region_graph, plot_surface
+from plregions.plotting.polygons import plot_window
+from plregions.plotting.regions import (
+    COLOR_BY,
+    figure_size,
+    plot_partition,
+    plot_region_graph,
+    plot_surface,
+)
 
 __all__ = ["add_plot_parser", "add_slice_parser", "add_max_regions_argument",
            "add_model_arguments", "describe_box", "domain_json", "DEFAULT_MAX_REGIONS",
@@ -300,9 +313,9 @@ def _describe(domain, d: int) -> str:
         if domain.bounds is None:
             return f"the whole plane {domain!r}"
         (s0, s1), (t0, t1) = domain.bounds
-        return f"a plane of R^{d}, s in [{s0:g}, {s1:g}], t in [{t0:g}, {t1:g}]"
+        return f"a plane of R^{d}, s in [{s0:.3g}, {s1:.3g}], t in [{t0:.3g}, {t1:.3g}]"
     if isinstance(domain, Segment):
-        return f"a segment of R^{d} of length {domain.length:g}"
+        return f"a segment of R^{d} of length {domain.length:.3g}"
     return describe_box(domain.lower, domain.upper)
 
 
@@ -321,7 +334,7 @@ def _loader(load_network):
     return load
 
 
-def add_plot_parser(subparsers, *, load_network=None,
+def add_plot_parser(subparsers, *, load_network=None, class_names=None,
                     model_help: str = "a network file (.npz, .onnx, .pt)"
                     ) -> argparse.ArgumentParser:
     """Register ``plregions plot`` on the main parser's subcommands.
@@ -332,6 +345,10 @@ def add_plot_parser(subparsers, *, load_network=None,
     load_network : callable, optional
         ``(name, trusted=False) -> Network``; the main CLI passes its loader (files and
         bundled names).
+    class_names : callable, optional
+        ``name -> sequence of str or None``: the names of a model's classes (one per
+        output), for legends when ``--class-names`` is not given; the main CLI can name
+        the classes of its bundled networks.
     model_help : str
         Help text of the MODEL argument.
     """
@@ -349,12 +366,25 @@ def add_plot_parser(subparsers, *, load_network=None,
     plot.add_argument("--kind", choices=("regions", "graph", "surface"), default="regions",
                       help="the regions (default), the region graph, or a 3-D surface of "
                            "one output")
-    plot.add_argument("--color-by", choices=COLOR_BY, default="region",
-                      help="colour of the regions (default: one per activation region)")
-    plot.add_argument("--output", type=int, default=0,
-                      help="the output shown by --color-by output and --kind surface")
+    plot.add_argument("--color-by", choices=COLOR_BY, default=None,
+                      help="colour of the regions (default: one per activation region); "
+                           "class adds a legend of the classes, output a colour bar; on a "
+                           "segment only class, shading the predicted class")
+    plot.add_argument("--output", type=int, default=None, metavar="K",
+                      help="the output shown by --color-by output and --kind surface "
+                           "(default 0); on a segment, the one output drawn (default: all)")
     plot.add_argument("--decision-boundary", action="store_true",
                       help="draw where the predicted class changes")
+    plot.add_argument("--points", metavar="FILE",
+                      help="data points to draw: the rows of a .npy, .csv or .txt file, in "
+                           "the input space (one input per row, images flattened in C "
+                           "order), projected on the plane")
+    plot.add_argument("--labels", metavar="FILE",
+                      help="with --points: the class of each point, one per row (output "
+                           "indices 0, 1, ... or class names); a point takes the colour of "
+                           "its class")
+    plot.add_argument("--class-names", nargs="+", metavar="NAME",
+                      help="names of the classes in output order, for the legend")
     plot.add_argument("--dpi", type=_dpi, default=150,
                       help=f"resolution of raster images, {DPI_RANGE[0]} to {DPI_RANGE[1]} "
                            "(default 150)")
@@ -362,8 +392,139 @@ def add_plot_parser(subparsers, *, load_network=None,
                       help="print one JSON object describing the picture")
     add_model_arguments(plot)
     add_max_regions_argument(plot)
-    plot.set_defaults(run=run_plot, subparser=plot, load_model=_loader(load_network))
+    plot.set_defaults(run=run_plot, subparser=plot, load_model=_loader(load_network),
+                      class_names_of=class_names)
     return plot
+
+
+def read_points(path: str, d: int, option: str = "--points") -> np.ndarray:
+    """The inputs stored in a file (any number of rows), as an array of shape ``(n, d)``.
+
+    Read as :func:`read_inputs` reads them: ``.npy`` without pickle (a ``(n, 8, 8)``
+    array of images gives ``n`` inputs of 64 numbers), any other suffix as text.
+    """
+    rows = _read_rows(path, option)
+    if rows.ndim == 1 and d == 1:
+        rows = rows[:, None]
+    if rows.ndim < 2 or int(np.prod(rows.shape[1:])) != d:
+        raise InvalidArgumentError(
+            f"{option} {path}: holds an array of shape {tuple(rows.shape)}; it must hold one "
+            f"input of {d} numbers per row (the network takes {d} inputs)")
+    return rows.reshape(rows.shape[0], d)
+
+
+def read_labels(path: str, n_points: int, option: str = "--labels") -> np.ndarray:
+    """One class per point from a file: ``.npy``, or text with one label per line.
+
+    Labels are output indices ``0, 1, ...`` or, when some label is not a number, class
+    names (returned as strings).
+    """
+    try:
+        if str(path).endswith(".npy"):
+            labels = np.load(path, allow_pickle=False)
+        else:
+            with open(path, encoding="utf-8") as handle:
+                words = [word for line in handle.read().splitlines()
+                         if line.strip() and not line.lstrip().startswith("#")
+                         for word in line.replace(",", " ").split()]
+            try:
+                labels = np.array([float(w) for w in words])
+            except ValueError:
+                labels = np.array(words)
+    except OSError as err:
+        raise InvalidArgumentError(f"{option} {path}: cannot read it ({err.strerror})") \
+            from None
+    except ValueError as err:
+        raise InvalidArgumentError(f"{option} {path}: not an array of labels ({err})") from None
+    labels = np.asarray(labels).reshape(-1) if np.ndim(labels) else np.asarray(labels)
+    if labels.shape != (n_points,):
+        raise InvalidArgumentError(
+            f"{option} {path}: holds {labels.size} labels but --points holds {n_points} "
+            "points; give one label per point")
+    return labels
+
+
+def _read_rows(path: str, option: str) -> np.ndarray:
+    try:
+        if str(path).endswith(".npy"):
+            rows = np.load(path, allow_pickle=False)
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read().replace(",", " ")
+            rows = np.array([[float(v) for v in line.split()] for line in text.splitlines()
+                             if line.strip() and not line.lstrip().startswith("#")])
+    except OSError as err:
+        raise InvalidArgumentError(f"{option} {path}: cannot read it ({err.strerror})") \
+            from None
+    except ValueError as err:
+        raise InvalidArgumentError(
+            f"{option} {path}: not a file of numbers ({err}); give a .npy array or a text "
+            "file with one input per line") from None
+    return np.asarray(rows, dtype=float)
+
+
+def _check_drawing_arguments(args, parser, one_d: bool) -> None:
+    """Refuse drawing options that mean nothing for the picture asked for."""
+    def refuse(option: str, reason: str):
+        parser.error(f"{option} {reason}")
+
+    if args.labels is not None and args.points is None:
+        refuse("--labels", "goes with --points (the points it labels)")
+    if one_d:
+        where = "along a segment (or a 1-input network's line)"
+        if args.kind != "regions":
+            refuse(f"--kind {args.kind}", f"draws 2-D domains; {where} plot draws the "
+                   "outputs (drop --kind, or give --plane)")
+        if args.color_by not in (None, "class"):
+            refuse(f"--color-by {args.color_by}", f"has no meaning {where}: plot draws the "
+                   "outputs, --output K one of them, --color-by class shades the predicted "
+                   "class")
+        if args.points is not None:
+            refuse("--points", f"draws data on a 2-D domain, not {where}")
+        return
+    if args.kind == "graph":
+        for option, on in (("--color-by", args.color_by is not None),
+                           ("--output", args.output is not None),
+                           ("--decision-boundary", args.decision_boundary),
+                           ("--points", args.points is not None),
+                           ("--class-names", args.class_names is not None)):
+            if on:
+                refuse(option, "has no meaning with --kind graph (nodes and edges only)")
+    elif args.kind == "surface":
+        for option, on in (("--color-by", args.color_by is not None),
+                           ("--decision-boundary", args.decision_boundary),
+                           ("--points", args.points is not None),
+                           ("--class-names", args.class_names is not None)):
+            if on:
+                refuse(option, "has no meaning with --kind surface (the surface of --output "
+                               "K, coloured by height)")
+    else:
+        if args.output is not None and args.color_by != "output":
+            refuse("--output", "goes with --color-by output, --kind surface or a segment")
+        if args.class_names is not None and args.color_by != "class" and args.labels is None:
+            refuse("--class-names", "names the classes of --color-by class or of --labels")
+
+
+def _class_names(args, parser, net: Network):
+    """The classes' names: --class-names, else the model's own (bundled networks)."""
+    n_classes = max(2, net.n_out)
+    if args.class_names is not None:
+        if len(args.class_names) != n_classes:
+            parser.error(
+                f"--class-names has {len(args.class_names)} names but {net.architecture} has "
+                f"{n_classes} classes (one per output; two for one output: y <= 0, y > 0)")
+        return list(args.class_names)
+    if args.class_names_of is not None:
+        names = args.class_names_of(args.model)
+        if names is not None and len(names) == n_classes:
+            return [str(name) for name in names]
+    return None
+
+
+# A legend beside the axes (the saved figure's tight box takes it in): never over the
+# regions, and room for ten classes.
+LEGEND_BESIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0,
+                 "fontsize": "small"}
 
 
 def run_plot(args, parser) -> int:
@@ -373,15 +534,33 @@ def run_plot(args, parser) -> int:
     _check_domain_arguments(args, parser)
     net = args.load_model(args.model, trusted=args.trusted)
     domain = _domain(args, net)
-    fig = Figure(figsize=(6, 6) if args.kind != "surface" else (7, 6))
+    one_d = isinstance(domain, Segment) or (net.n_in == 1 and not isinstance(domain, Plane))
+    _check_drawing_arguments(args, parser, one_d)
+    class_names = _class_names(args, parser, net)
+    if args.output is not None and not 0 <= args.output < net.n_out:
+        parser.error(f"--output {args.output}: {net.architecture} has {net.n_out} outputs "
+                     f"(0 to {net.n_out - 1})")
+    points = labels = None
+    if args.points is not None:
+        points = read_points(args.points, net.n_in)
+        if isinstance(domain, Plane) and domain.ambient_dim == 2:
+            # A plane of R^2 is all of it: input points and (s, t) both have 2 columns.
+            points = domain.project(points)
+        if args.labels is not None:
+            labels = read_labels(args.labels, points.shape[0])
     start = time.perf_counter()
-    if isinstance(domain, Segment) or (net.n_in == 1 and not isinstance(domain, Plane)):
+    if one_d:
         pieces = affine_pieces(net, domain)
         if args.max_regions is not None and len(pieces) > args.max_regions:
             where = "on the segment" if isinstance(domain, Segment) else "on the line"
             raise RegionLimitError(f"found {len(pieces)} activation regions {where}",
                                    len(pieces), args.max_regions)
-        plot_affine_pieces(pieces, ax=fig.add_subplot())
+        fig = Figure(figsize=(7.0, 3.5), layout="constrained")
+        several = args.output is None and net.n_out > 1
+        legend = several or args.color_by == "class" or args.decision_boundary
+        plot_affine_pieces(pieces, output=args.output, classes=args.color_by == "class",
+                           decision_boundary=args.decision_boundary, class_names=class_names,
+                           legend=LEGEND_BESIDE if legend else False, ax=fig.add_subplot())
         summary = {"n_regions": len(pieces), "breakpoints": pieces.breakpoints.tolist()}
     else:
         # Checked before partitioning: a box of R^64 could take hours.
@@ -390,18 +569,29 @@ def run_plot(args, parser) -> int:
                 f"plot draws 2-D domains: this network takes {net.n_in} inputs; give "
                 "--plane, --origin/--u/--v or --segment")
         part = partition(net, domain, backend=args.backend, max_regions=args.max_regions)
+        output = 0 if args.output is None else args.output
         if args.kind == "surface":
-            plot_surface(part, output=args.output, ax=fig.add_subplot(projection="3d"))
-        elif args.kind == "graph":
-            plot_region_graph(part, ax=fig.add_subplot())
+            fig = Figure(figsize=(7.0, 6.0), layout="constrained")
+            plot_surface(part, output=output, ax=fig.add_subplot(projection="3d"))
         else:
-            plot_partition(part, color_by=args.color_by, output=args.output,
-                               decision_boundary=args.decision_boundary,
+            width, height = figure_size(plot_window(part))
+            # Room for the axis labels and the title around the equal-aspect drawing.
+            fig = Figure(figsize=(width + 1.0, height + 1.0), layout="constrained")
+            if args.kind == "graph":
+                plot_region_graph(part, ax=fig.add_subplot())
+            else:
+                color_by = args.color_by or "region"
+                legend = color_by == "class" or labels is not None or args.decision_boundary
+                plot_partition(part, color_by=color_by, output=output,
+                               decision_boundary=args.decision_boundary, points=points,
+                               labels=labels, class_names=class_names,
+                               legend=LEGEND_BESIDE if legend else False,
                                ax=fig.add_subplot())
         summary = {"n_regions": len(part)}
-    fig.suptitle(f"{net.architecture} on {_describe(domain, net.n_in)}", fontsize=9)
+    # A title on the axes, not the figure: the tight box then keeps no gap above them.
+    fig.axes[0].set_title(f"{net.architecture} on {_describe(domain, net.n_in)}", fontsize=9)
     try:
-        fig.savefig(args.file, dpi=args.dpi)
+        fig.savefig(args.file, dpi=args.dpi, bbox_inches="tight")
     except OSError as err:
         raise InvalidArgumentError(f"-o {args.file}: cannot write it ({err.strerror or err})"
                                    ) from None
