@@ -265,7 +265,8 @@ def _report_text(report: plr.RegionReport, title: str, box_name: str,
                 f"of R^{d}",
                 f"  {report.n_occupied_linear_regions} of the {report.n_linear_regions} "
                 f"linear regions of R^{d}",
-                f"  ({report.n_points_on_boundary} on a region boundary, in none)"]
+                f"  ({report.n_points_on_boundary} on a region boundary, each counted in "
+                "the first region it touches)"]
     where = f"the {box_name}" if report.neuron_domain == "box" else whole
     out += ["",
             f"Neurons in {where} (as (layer, unit), counted from 0):",

@@ -64,15 +64,54 @@ def test_mean_active_fraction_hand_values():
 
 def test_occupied_regions():
     part = plr.partition(THREE_LINES)                     # 7 regions
-    X = [[2.0, 2.0], [3.0, 3.0],                          # one region twice
-         [-1.0, -1.0], [0.2, 0.2],                        # two more
-         [0.0, 5.0], [0.5, 0.5]]                          # on boundaries: in none
-    occupied = plr.occupied_regions(part, X)
-    assert len(occupied) == 3
-    assert occupied.tolist() == sorted(set(part.find(X)[:4].tolist()))
+    X = [[-1.0, -1.0], [-2.0, -1.0],                      # one region twice
+         [0.2, 0.2],                                      # one more
+         [0.0, 5.0], [0.5, 0.5]]                          # on region boundaries
+    assert part.find(X)[3:].tolist() == [-1, -1]          # in no open region
+    # A point on a boundary counts in the lowest-indexed region whose closure holds it:
+    # (0, 5) touches the regions 011 and 111 (x > 0, y > 0, x + y > 1), (0.5, 0.5) 110, 111.
+    touched = [min(part.index_of(a), part.index_of(b))
+               for a, b in (([0, 1, 1], [1, 1, 1]), ([1, 1, 0], [1, 1, 1]))]
+    inside = set(part.find(X)[:3].tolist())
+    assert inside == {part.index_of([0, 0, 0]), part.index_of([1, 1, 0])}
+    assert touched[0] not in inside                       # counted for (0, 5) alone
+    assert plr.occupied_regions(part, X).tolist() == sorted(inside | set(touched))
+    for index, point in zip(touched, X[3:]):
+        assert part[index].contains([point])[0]
+
+
+def test_occupied_regions_count_points_on_the_domain_boundary_and_warn_about_outsiders():
     boxed = plr.partition(THREE_LINES, plr.Box([-0.5, -0.5], [0.5, 0.5]))
-    # only (0.2, 0.2) lies inside the box's interior ((0.5, 0.5) is on its boundary)
-    assert plr.occupied_regions(boxed, X).tolist() == [boxed.find([[0.2, 0.2]])[0]]
+    X = [[0.2, 0.2], [0.5, 0.5], [0.5, -0.25], [2.0, 2.0], [3.0, 3.0], [0.0, 5.0]]
+    # (0.5, 0.5) is a corner of the box, (0.5, -0.25) on an edge: both in a closed region
+    assert boxed.find(X)[1:3].tolist() == [-1, -1]
+    with pytest.warns(UserWarning, match="3 of the 6 points lie outside the partition's "
+                                         "domain and are in no region"):
+        occupied = plr.occupied_regions(boxed, X)
+    assert occupied.tolist() == sorted({boxed.index_of([1, 1, 0]), boxed.index_of([1, 0, 0])})
+
+
+def test_occupied_regions_of_iris_in_its_bounding_box_agree_with_analyze():
+    """13 flowers lie on the boundary of the box they span; they used to be dropped."""
+    X, _, _ = plr.load_iris()
+    net = plr.default_network()
+    box = plr.Box(X.min(axis=0), X.max(axis=0))
+    boxed = plr.partition(net, box)
+    assert int(np.count_nonzero(boxed.find(X) < 0)) == 13
+    occupied = plr.occupied_regions(boxed, X)            # no warning: all in the box
+    report = plr.analyze(net, box=box, data=X)
+    assert len(occupied) == report.n_occupied_regions == 48
+    assert len(plr.occupied_regions(plr.partition(net), X)) == 48
+    # every flower lies in the closure of the region it was counted in
+    for index in occupied:
+        assert boxed[int(index)].contains(X).any()
+
+
+def test_occupied_regions_of_a_slice_take_its_coordinates():
+    plane = plr.Plane([0.0, 0.0], [1.0, 0.0], [0.0, 1.0], bounds=((-0.5, 0.5), (-0.5, 0.5)))
+    part = plr.partition(THREE_LINES, plane)
+    assert plr.occupied_regions(part, [[0.5, 0.5], [0.2, 0.2]]).tolist() == \
+        [part.index_of([1, 1, 0])]
 
 
 def test_statistics_reject_a_network():

@@ -4,6 +4,7 @@ and :func:`analyze`, which gathers them with the counts and bounds in one report
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,32 +107,104 @@ def mean_active_fraction(part: Partition) -> float:
     return float(patterns.mean(axis=1).mean())
 
 
+def _preactivation_signs(part: Partition, X: np.ndarray) -> np.ndarray:
+    """Sign of every neuron's pre-activation at each point: int8 array of shape
+    (n, n_neurons), 0 where it is zero up to the rounding of the forward pass
+    (``tolerance.parallel`` times the size of the terms that made it)."""
+    net, tol = part.network, part.tolerance.parallel
+    h, signs = X, []
+    for layer in net.hidden:
+        z = h @ layer.weight.T + layer.bias
+        size = np.abs(h) @ np.abs(layer.weight).T + np.abs(layer.bias)
+        sign = np.where(np.abs(z) <= tol * size, 0, np.sign(z)).astype(np.int8)
+        signs.append(sign[:, layer.is_neuron])
+        h = np.where(z > 0, z, layer.negative_slope * z)
+    return np.concatenate(signs, axis=1) if signs else np.zeros((X.shape[0], 0), np.int8)
+
+
+def _regions_of_points(part: Partition, X) -> tuple[np.ndarray, np.ndarray]:
+    """The region of every point of the closed domain, and which points lie outside it.
+
+    :meth:`Partition.find` places the points of the regions' interiors. A point on a
+    region boundary or on the domain's boundary lies in the closure of one or more
+    regions: it goes to the lowest-indexed of them. The candidates are the regions whose
+    pattern agrees with the point's pre-activations wherever these are not zero (a
+    neuron at zero is active on one side and inactive on the other); each is confirmed
+    with :meth:`Region.contains`.
+
+    Returns
+    -------
+    regions : ndarray of int, shape (n,)
+        -1 for the points outside the closed domain (and for any point no region
+        holds within the tolerance, which rounding alone could cause).
+    outside : ndarray of bool, shape (n,)
+    """
+    X = part.network.check_inputs(X)
+    regions = part.find(X)
+    outside = np.zeros(X.shape[0], dtype=bool)
+    todo = np.flatnonzero(regions < 0)
+    if todo.size == 0:
+        return regions, outside
+    rows = part.region_rows(0)
+    on_domain = rows.labels < 0  # the domain's own rows, the same in every region
+    slack = part.tolerance.facet * part.scale
+    outside[todo] = np.any(X[todo] @ rows.A[on_domain].T > rows.b[on_domain] + slack, axis=1)
+    todo = todo[~outside[todo]]
+    patterns = part.activation_patterns
+    for p, sign in zip(todo, _preactivation_signs(part, X[todo])):
+        fixed = sign != 0
+        candidates = np.flatnonzero(np.all(patterns[:, fixed] == (sign[fixed] > 0), axis=1))
+        for index in candidates:
+            if part[int(index)].contains(X[p])[0]:
+                regions[p] = index
+                break
+    return regions, outside
+
+
 def occupied_regions(part: Partition, X) -> np.ndarray:
     """The activation regions that hold at least one of the points ``X``.
 
-    Points on a region boundary (some pre-activation exactly 0) or outside the domain's
-    interior belong to no region and are ignored (see :meth:`Partition.find`).
+    Regions are taken closed, like the domain: a point on the domain's boundary counts
+    in the region whose closure holds it, and a point on a region boundary (some
+    pre-activation exactly 0), which lies in the closure of several regions, counts in
+    the lowest-indexed of them. Points outside the domain lie in no region: they are
+    left out with a warning that says how many. (:meth:`Partition.find`, by contrast,
+    gives -1 for every point outside the open regions.)
 
     Parameters
     ----------
     part : Partition
     X : array_like of shape (n_points, n_in)
+        In the partition's coordinates (``(s, t)`` or ``t`` for a slice).
 
     Returns
     -------
     ndarray of int, shape (n_occupied,)
         Region indices in increasing order.
 
+    Warns
+    -----
+    UserWarning
+        When some points lie outside the partition's domain.
+
     Examples
     --------
     >>> import plregions as plr
     >>> net = plr.from_arrays([[[1.0], [1.0]], [[1.0, 1.0]]], [[0.0, -1.0], [0.0]])
-    >>> part = plr.partition(net)                        # (-inf, 0), (0, 1), (1, inf)
-    >>> len(plr.occupied_regions(part, [[0.2], [0.5], [3.0], [0.0]]))
+    >>> part = plr.partition(net, plr.Box([-1], [2]))     # [-1, 0], [0, 1], [1, 2]
+    >>> plr.occupied_regions(part, [[0.2], [0.5], [2.0]]).size   # 2.0: on the box's edge
     2
+    >>> part.find([[2.0]]).tolist()                          # in no open region
+    [-1]
     """
-    found = _check_partition(part).find(X)
-    return np.unique(found[found >= 0])
+    regions, outside = _regions_of_points(_check_partition(part), X)
+    n_outside = int(np.count_nonzero(outside))
+    if n_outside:
+        warnings.warn(
+            f"{n_outside} of the {regions.size} points lie outside the partition's domain "
+            "and are in no region; partition a domain that holds them to count them",
+            UserWarning, stacklevel=2)
+    return np.unique(regions[regions >= 0])
 
 
 @dataclass(frozen=True)
@@ -163,9 +236,12 @@ class RegionReport:
     n_points : int or None
         Number of data points given.
     n_points_on_boundary : int or None
-        Data points on a region boundary (some pre-activation exactly 0): in no region.
+        Data points on a region boundary (some pre-activation exactly 0), each counted in
+        the lowest-indexed region whose closure holds it (as :func:`occupied_regions`).
     n_occupied_regions : int or None
-        Activation regions of R^d holding at least one data point.
+        Activation regions of R^d holding at least one data point: the number
+        :func:`occupied_regions` gives for the partition of R^d, and also for the
+        partition of the box when every point lies in the (closed) box.
     n_occupied_linear_regions : int or None
         Linear regions of R^d holding at least one data point.
     neuron_domain : str
@@ -255,10 +331,9 @@ def analyze(net: Network, *, box: Box | None = None, data=None, backend: str = "
     n_points = on_boundary = occupied = occupied_linear = None
     if data is not None:
         X = net.check_inputs(data)
-        found = whole.find(X)
         n_points = int(X.shape[0])
-        on_boundary = int(np.count_nonzero(found < 0))
-        regions = np.unique(found[found >= 0])
+        on_boundary = int(np.count_nonzero(whole.find(X) < 0))  # R^d has no boundary
+        regions = occupied_regions(whole, X)
         occupied = int(regions.size)
         occupied_linear = int(np.unique(whole.linear_region_labels[regions]).size)
     if box is not None:
