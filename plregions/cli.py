@@ -112,6 +112,17 @@ def load_model(name: str, trusted: bool = False) -> plr.Network:
         raise _command_line_wording(err) from None
 
 
+def bundled_class_names(name: str) -> list[str] | None:
+    """The class names of the bundled network a MODEL argument names (for legends), or
+    None for a file."""
+    bundled = _bundled_name(name)
+    if bundled is None or Path(name).is_file():
+        return None
+    if bundled == "iris":
+        return list(plr.load_iris()[2])
+    return [str(digit) for digit in range(10)]
+
+
 _NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^-(inf|infinity)$",
                               re.IGNORECASE)
 
@@ -159,7 +170,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="count activation regions only, streaming them (memory-light; "
                             "no linear or bounded regions)")
     count.set_defaults(run=_count, subparser=count)
-    plot = add_plot_parser(commands, load_network=load_model, model_help=MODEL_HELP)
+    plot = add_plot_parser(commands, load_network=load_model, model_help=MODEL_HELP,
+                           class_names=bundled_class_names)
     slice_ = add_slice_parser(commands, load_network=load_model, model_help=MODEL_HELP)
     for p in (parser, analyze, count, plot, slice_):
         # Bounds such as -1e-9 or -inf are numbers, not options.

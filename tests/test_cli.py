@@ -458,3 +458,17 @@ def test_analyze_an_affine_network_of_three_inputs(capsys, tmp_path):
     plr.save_network(plr.from_arrays([np.ones((2, 3))], [np.zeros(2)]), path)
     got = run_json(capsys, "analyze", str(path), "--box", "-1", "1")
     assert (got["n_regions"], got["n_bounded_regions"], got["box"]["n_regions"]) == (1, 0, 1)
+
+
+def test_plot_legends_name_the_classes_of_bundled_networks(capsys, tmp_path, monkeypatch):
+    from plregions.cli import bundled_class_names
+
+    assert bundled_class_names("IRIS") == ["setosa", "versicolor", "virginica"]
+    assert bundled_class_names("digits") == [str(k) for k in range(10)]
+    monkeypatch.chdir(tmp_path)
+    assert bundled_class_names("model.npz") is None
+    (tmp_path / "iris").write_text("W0")
+    assert bundled_class_names("iris") is None           # the file, not the bundled network
+    code, out, err = run(capsys, "plot", "digits", *["--segment", *["0"] * 64, *["1"] * 64],
+                         "--color-by", "class", "-o", "seg.png", "--dpi", "20")
+    assert code == 0, err
