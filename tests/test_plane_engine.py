@@ -480,3 +480,24 @@ def test_far_and_widely_scaled_networks_agree_with_layerwise(seed):
 @pytest.mark.parametrize("seed", range(16, 400))
 def test_far_and_widely_scaled_networks_agree_with_layerwise_exhaustive(seed):
     check_far(seed)
+
+
+@pytest.mark.parametrize("delta, expected", [
+    pytest.param(1.7e-9, 6, id="inradius-5e-10"),   # thinner than Tolerance.radius: no region
+    pytest.param(6.8e-9, 7, id="inradius-2e-9"),
+])
+def test_a_triangle_thinner_than_the_tolerance_is_no_region(delta, expected):
+    # Lines x = 0, y = 0 and x + y = delta bound a triangle of inradius 0.29 delta. The
+    # 2-D engine cuts a cell only when both halves hold a ball of radius above the
+    # tolerance, as the general engine splits one: both find the same regions, and the
+    # subdivision stays a cell complex (V - E + F = 1).
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
+                          [[0.0, 0.0, -delta], [0.0]])
+    box = plr.Box([-1, -1], [1, 1])
+    plane = plr.partition(net, box, method="plane")
+    layerwise = plr.partition(net, box, method="layerwise")
+    assert len(plane) == len(layerwise) == expected
+    assert plane.method == "plane"
+    V, E, F = plane.polygons.euler
+    assert V - E + F == 1
+    assert {p.tobytes() for p in plane.patterns} == {p.tobytes() for p in layerwise.patterns}

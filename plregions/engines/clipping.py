@@ -474,6 +474,7 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
             _set_bit(pbits, j, ci, 1 if has_pos or (not has_neg and ssum > 0) else 0)
             continue
         chord = counters[0]
+        first_id = counters[1]
         counters[0] = chord + 1
         chord_lines = _grow_f2(chord_lines, chord + 1, chord)
         chord_lines[chord, 0] = -ny
@@ -532,6 +533,15 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
                 k_pos = q
             else:
                 k_neg = q
+        # A half exists only if it holds a ball of radius > eps, as in the general engine:
+        # otherwise the part is not cut and goes whole to the side of the thicker half.
+        r_pos = _thickness(tx, ty, 0, k_pos, eps)
+        r_neg = _thickness(x, y, new0, k_neg, eps)
+        if r_pos <= eps or r_neg <= eps:
+            counters[0] = chord
+            counters[1] = first_id
+            _set_bit(pbits, j, ci, 1 if r_pos >= r_neg else 0)
+            continue
         jn = cb + m
         cap[jn] = k_neg + spare
         alloc += cap[jn]
@@ -590,6 +600,70 @@ def _compact_parts(x, y, vid, lab, st, ln, cap, cb, n, start, spare):
         vid[start + i] = tid[i]
         lab[start + i] = tlab[i]
     return start + w
+
+
+@njit(cache=True)
+def _det3(a1, b1, c1, a2, b2, c2, a3, b3, c3):
+    """Determinant of the 3 x 3 matrix with rows ``(a_i, b_i, c_i)``."""
+    return a1 * (b2 * c3 - c2 * b3) - b1 * (a2 * c3 - c2 * a3) + c1 * (a2 * b3 - b2 * a3)
+
+
+@njit(cache=True)
+def _thickness(x, y, p0, k, eps):
+    """The inradius of a convex polygon where it is at most ``eps``, else a value above.
+
+    The ball around the area centroid gives a lower bound in ``O(k)``; only when that
+    bound is ``<= eps`` is the largest inscribed ball found exactly: its centre is
+    equidistant from three sides (or two parallel ones), so every triple of sides is
+    tried (the polygon is then tiny, and ``k`` small).
+    """
+    if k < 3:
+        return 0.0
+    _, _, rad = _centroid_ball(x, y, p0, k)
+    if rad > eps:
+        return rad
+    best = 0.0
+    nx = np.empty(k)
+    ny = np.empty(k)
+    off = np.empty(k)
+    valid = np.zeros(k, dtype=np.bool_)
+    for i in range(k):
+        j = i + 1 if i + 1 < k else 0
+        ex = x[p0 + j] - x[p0 + i]
+        ey = y[p0 + j] - y[p0 + i]
+        length = math.sqrt(ex * ex + ey * ey)
+        if length > 0.0:
+            # Inward unit normal of a counter-clockwise polygon: distance n . p - off.
+            nx[i] = -ey / length
+            ny[i] = ex / length
+            off[i] = nx[i] * x[p0 + i] + ny[i] * y[p0 + i]
+            valid[i] = True
+    for a in range(k):
+        if not valid[a]:
+            continue
+        for b in range(a + 1, k):
+            if not valid[b]:
+                continue
+            for c in range(b + 1, k):
+                if not valid[c]:
+                    continue
+                # n . p - r = off for the three sides (Cramer's rule on (px, py, r)).
+                det = _det3(nx[a], ny[a], -1.0, nx[b], ny[b], -1.0, nx[c], ny[c], -1.0)
+                if det == 0.0:
+                    continue
+                px = _det3(off[a], ny[a], -1.0, off[b], ny[b], -1.0, off[c], ny[c], -1.0) / det
+                py = _det3(nx[a], off[a], -1.0, nx[b], off[b], -1.0, nx[c], off[c], -1.0) / det
+                r = _det3(nx[a], ny[a], off[a], nx[b], ny[b], off[b], nx[c], ny[c], off[c]) / det
+                if r <= best:
+                    continue
+                inside = True
+                for m in range(k):
+                    if valid[m] and nx[m] * px + ny[m] * py - off[m] < r * (1.0 - 1e-9):
+                        inside = False
+                        break
+                if inside:
+                    best = r
+    return max(best, rad)
 
 
 @njit(cache=True)

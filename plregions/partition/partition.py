@@ -422,23 +422,69 @@ class Partition:
         return int(self.linear_region_labels.max() + 1)
 
 
-def _output_maps(net: Network, patterns: np.ndarray):
-    """Output maps of many patterns at once, layer by layer with batched products."""
-    n = patterns.shape[0]
-    d = net.n_in
-    M = np.broadcast_to(np.eye(d), (n, d, d))
-    c = np.zeros((n, d))
+OUTPUT_MAP_CHUNK = 4096
+"""Regions whose output maps are composed together (bounds the working memory)."""
+
+
+def _output_maps(net: Network, patterns: np.ndarray, order: str | None = None):
+    """Output maps ``(A, c)`` of many patterns at once.
+
+    Each region's map is a product of the layers' weights with the slopes its pattern
+    selects. The product is formed from the side whose running factor is smaller: from
+    the input (``n_in + 1`` columns per unit) or from the output (``n_out`` rows), with
+    one matrix product per layer for a whole chunk of regions.
+
+    ``order`` (``"input"`` or ``"output"``) overrides that choice, for tests.
+    """
+    n, d, n_out = patterns.shape[0], net.n_in, net.output.n_out
+    if order is None:
+        order = "output" if n_out < d + 1 else "input"
+    compose = _maps_from_output if order == "output" else _maps_from_input
+    A = np.empty((n, n_out, d))
+    c = np.empty((n, n_out))
+    for start in range(0, n, OUTPUT_MAP_CHUNK):
+        stop = min(n, start + OUTPUT_MAP_CHUNK)
+        A[start:stop], c[start:stop] = compose(net, patterns[start:stop])
+    return A, c
+
+
+def _layer_slopes(net: Network, index: int, patterns: np.ndarray) -> np.ndarray:
+    """``(m, n_units)``: the slope of every unit of hidden layer ``index`` per pattern."""
+    layer = net.hidden[index]
+    slope = np.repeat(layer.negative_slope[None, :], patterns.shape[0], axis=0)
+    units = np.flatnonzero(layer.is_neuron)
+    slope[:, units] = np.where(patterns[:, net.neuron_slice(index)], 1.0,
+                               layer.negative_slope[units])
+    return slope
+
+
+def _maps_from_input(net: Network, patterns: np.ndarray):
+    """Input to output: every unit's affine form ``(m, n_units, d + 1)``, layer by layer."""
+    m, d = patterns.shape[0], net.n_in
+    Z = np.zeros((d, m, d + 1))  # unit-major, so each layer is one matrix product
+    Z[np.arange(d), :, np.arange(d)] = 1.0
     for index, layer in enumerate(net.hidden):
-        W = np.einsum("ij,njk->nik", layer.weight, M)
-        cz = c @ layer.weight.T + layer.bias
-        slope = np.broadcast_to(layer.negative_slope, (n, layer.n_out)).copy()
-        units = np.flatnonzero(layer.is_neuron)
-        slope[:, units] = np.where(patterns[:, net.neuron_slice(index)], 1.0,
-                                   layer.negative_slope[units])
-        M = slope[:, :, None] * W
-        c = slope * cz
-    A = np.einsum("ij,njk->nik", net.output.weight, M)
-    return A, c @ net.output.weight.T + net.output.bias
+        Z = (layer.weight @ Z.reshape(Z.shape[0], -1)).reshape(layer.n_out, m, d + 1)
+        Z[:, :, d] += layer.bias[:, None]
+        Z *= _layer_slopes(net, index, patterns).T[:, :, None]
+    out = (net.output.weight @ Z.reshape(Z.shape[0], -1)).reshape(-1, m, d + 1)
+    out[:, :, d] += net.output.bias[:, None]
+    out = out.transpose(1, 0, 2)
+    return out[:, :, :d], out[:, :, d]
+
+
+def _maps_from_output(net: Network, patterns: np.ndarray):
+    """Output to input: the row vectors ``(m, n_out, n_units)`` that map each layer's
+    units to the outputs, and the constant they collect on the way."""
+    m = patterns.shape[0]
+    R = np.broadcast_to(net.output.weight, (m, *net.output.weight.shape))
+    c = np.broadcast_to(net.output.bias, (m, net.output.n_out)).copy()
+    for index in range(len(net.hidden) - 1, -1, -1):
+        layer = net.hidden[index]
+        R = R * _layer_slopes(net, index, patterns)[:, None, :]
+        c += R @ layer.bias
+        R = (R.reshape(-1, layer.n_out) @ layer.weight).reshape(m, -1, layer.n_in)
+    return R, c
 
 
 def group_rows(rows: RegionRows, scale: float, tol: Tolerance):
