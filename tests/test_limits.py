@@ -136,8 +136,8 @@ def test_plane_engine(domain):
     assert_limit_holds(lambda m: plr.count_regions(net, domain, max_regions=m), len(part))
     err = assert_limit_holds(lambda m: len(plr.partition(net, domain, max_regions=m)),
                              len(part))
-    assert err.n_found == len(part)                  # the engine ran to the end
-    assert err.reason.startswith(f"found {len(part)} activation regions")
+    assert err.n_found == len(part)                  # stopped at region limit + 1
+    assert err.reason.startswith(f"stopped after finding {len(part)} activation regions")
 
 
 @pytest.mark.parametrize("domain", [None, plr.Box([-3], [3])], ids=["R", "box"])
@@ -240,17 +240,52 @@ def test_slice_and_plot_respect_the_limit(capsys, tmp_path):
     code, out, err = run(capsys, "slice", "digits", "--segment", *ends,
                          "--max-regions", str(n - 1))
     assert code == 1 and out == ""
-    assert err.startswith(f"plregions: error: found {n} activation regions on the segment, "
-                          f"more than --max-regions {n - 1}")
+    assert re.match(f"plregions: error: stopped at hidden layer [0-9]+ of 3 after finding "
+                    f"{n} activation regions on the segment, more than --max-regions {n - 1}",
+                    err)
     assert "a smaller slice" in err and "--box" not in err
     image = tmp_path / "segment.png"
     code, out, err = run(capsys, "plot", "digits", "--segment", *ends, "-o", str(image),
                          "--max-regions", str(n - 1))
     assert code == 1 and not image.exists()
-    assert f"found {n} activation regions on the segment" in err
+    assert f"{n} activation regions on the segment" in err
 
 
 def test_plot_refuses_a_box_of_many_inputs_before_partitioning(capsys, tmp_path):
     code, out, err = run(capsys, "plot", "digits", "--box", "0", "16", "-o",
                          str(tmp_path / "unused.png"))
     assert code == 1 and "plot draws 2-D domains" in err
+
+
+def _sawtooth(depth):
+    """Telgarsky's sawtooth: 2^depth activation regions on [0, 1]."""
+    weights, biases = [np.array([[1.0], [1.0]])], [np.array([0.0, -0.5])]
+    for _ in range(depth - 1):
+        weights.append(np.array([[2.0, -4.0], [2.0, -4.0]]))
+        biases.append(np.array([0.0, -0.5]))
+    weights.append(np.array([[2.0, -4.0]]))
+    biases.append(np.array([0.0]))
+    return plr.from_arrays(weights, biases)
+
+
+def test_line_engine_stops_at_the_layer_that_passes_the_limit():
+    # 2^40 intervals would need terabytes; the engine stops after layer 10 (1024 > 1000).
+    with pytest.raises(plr.RegionLimitError) as info:
+        plr.count_regions(_sawtooth(40), plr.Box([0.0], [1.0]), max_regions=1000)
+    assert info.value.n_found == 1024
+    assert "hidden layer 10 of 40" in str(info.value)
+    assert plr.count_regions(_sawtooth(10), plr.Box([0.0], [1.0]), max_regions=1024) == 1024
+
+
+def test_plane_engine_stops_inside_the_kernel():
+    rng = np.random.default_rng(0)
+    net = plr.from_arrays([rng.normal(size=(40, 2)), rng.normal(size=(40, 40)), np.ones((1, 40))],
+                          [rng.normal(size=40) * 0.1, np.zeros(40), [0.0]])
+    box = plr.Box([-3, -3], [3, 3])
+    n = plr.count_regions(net, box)
+    for call in (plr.partition, plr.count_regions):
+        with pytest.raises(plr.RegionLimitError) as info:
+            call(net, box, max_regions=n // 10)
+        assert info.value.n_found == n // 10 + 1  # stopped at the first region past it
+        with pytest.raises(plr.RegionLimitError):
+            call(net, None, max_regions=n // 10)

@@ -452,8 +452,8 @@ def _declines(net) -> bool:
 
 def check_far(seed):
     net, _ = far_case(seed)
-    part = plr.partition(net, method="plane")
-    # The only fallback allowed is a window too large for the engine.
+    part = plr.partition(net)
+    # The only fallback allowed (method="auto") is a window too large for the engine.
     assert (part.method == "layerwise") == _declines(net)
     if part.method == "plane":
         assert_same_partition(part, plr.partition(net, method="layerwise"), bounded=True)
@@ -468,7 +468,7 @@ def test_far_cases_are_varied():
     cases = [far_case(seed) for seed in FAR_SAMPLE]
     distances = np.array([distance for _, distance in cases])
     assert distances.min() < 1e4 and distances.max() > 3e7
-    assert sum(plr.partition(net, method="plane").method == "plane" for net, _ in cases) >= 12
+    assert sum(plr.partition(net).method == "plane" for net, _ in cases) >= 12
 
 
 @pytest.mark.parametrize("seed", FAR_SAMPLE)
@@ -501,3 +501,22 @@ def test_a_triangle_thinner_than_the_tolerance_is_no_region(delta, expected):
     V, E, F = plane.polygons.euler
     assert V - E + F == 1
     assert {p.tobytes() for p in plane.patterns} == {p.tobytes() for p in layerwise.patterns}
+
+
+def test_explicit_plane_method_says_why_it_cannot_run(monkeypatch):
+    # method="auto" falls back to the general engine when the 2-D engine declines;
+    # method="plane" asked for by name raises with the engine's reason instead.
+    from plregions.engines import plane as plane_module
+
+    def declines(*args, **kwargs):
+        raise plane_module.EulerCheckError("V - E + F = 2 != 1")
+
+    monkeypatch.setattr(plane_module, "enumerate_polygons", declines)
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    box = plr.Box([-1, -1], [1, 1])
+    assert plr.partition(net, box).method == "layerwise"
+    assert plr.count_regions(net, box) == 4
+    with pytest.raises(plr.SolverError, match="method='plane' cannot partition"):
+        plr.partition(net, box, method="plane")
+    with pytest.raises(plr.SolverError, match="V - E \\+ F = 2"):
+        plr.count_regions(net, box, method="plane")

@@ -711,7 +711,7 @@ def _centroid_ball(x, y, p0, k):
 @njit(cache=True)
 def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, w_rows, wt_off,
                  w_l1, bias, slope, is_neuron, neuron_id, chord_lines, n_bytes, eps, parallel,
-                 store):
+                 store, limit):
     """Enumerate every region of the network inside the convex polygon ``root``.
 
     Parameters
@@ -729,6 +729,7 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         ``d1 x - d0 y + o = 0``. The chords made by cuts are appended.
     n_bytes, eps, parallel, store : packed pattern width, distance threshold, relative
         threshold of constant forms, and 0 to count only.
+    limit : stop after region ``limit + 1`` (0: no limit); the caller raises.
 
     Returns
     -------
@@ -963,6 +964,8 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
         # A region.
         r = n_regions
         n_regions += 1
+        if limit > 0 and n_regions > limit:
+            break
         if store == 0:
             continue
         patterns = _grow_rows_slowly(patterns, r + 1, r)

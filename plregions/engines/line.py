@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plregions.errors import InvalidArgumentError, InvalidDomainError, InvalidNetworkError
+from plregions.errors import (
+    InvalidArgumentError,
+    InvalidDomainError,
+    InvalidNetworkError,
+    RegionLimitError,
+)
 from plregions.geometry.domains import Box
 from plregions.geometry.slices import Segment
 from plregions.geometry.tolerance import DEFAULT_TOLERANCE, Tolerance
@@ -155,7 +160,8 @@ class IntervalResult:
 
 
 def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
-                        tol: Tolerance) -> IntervalResult:
+                        tol: Tolerance, max_regions: int | None = None,
+                        where: str = "on the line") -> IntervalResult:
     """Every activation region of a 1-input network on the interval ``[lower, upper]``.
 
     Parameters
@@ -166,6 +172,12 @@ def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
         ``lower < upper``; either may be infinite.
     scale : float
         The domain's scale (see :class:`~plregions.geometry.tolerance.Tolerance`).
+    max_regions : int, optional
+        Raise :class:`~plregions.errors.RegionLimitError` as soon as a layer leaves more
+        intervals than this (later layers only cut them further), before the next
+        layer's arrays are built.
+    where : str
+        Where the regions are, for that error's message.
 
     Returns
     -------
@@ -185,7 +197,7 @@ def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
     Mmag = np.ones((1, 1))   # |M| (the norm of a 1-column row)
     cmag = np.zeros((1, 1))  # |c|
     bits = []
-    for layer in net.hidden:
+    for depth, layer in enumerate(net.hidden, start=1):
         A = M @ layer.weight.T                  # (m, n) slopes of the pre-activations
         C = c @ layer.weight.T + layer.bias     # (m, n) constants
         absW = np.abs(layer.weight)
@@ -211,6 +223,11 @@ def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
         m = lo.size
         n_cuts = np.bincount(parent, minlength=m)
         n_new = n_cuts + 1
+        total = m + t.size
+        if max_regions is not None and total > max_regions:
+            raise RegionLimitError(
+                f"stopped at hidden layer {depth} of {len(net.hidden)} after finding {total} "
+                f"activation regions {where}", total, max_regions)
         new_parent = np.repeat(np.arange(m), n_new)
         first = np.concatenate([[0], np.cumsum(n_new)[:-1]])
         new_lo = np.empty(new_parent.size)

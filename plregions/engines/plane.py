@@ -43,7 +43,7 @@ import numpy as np
 
 from plregions.engines import clipping
 from plregions.engines.halfspaces import iter_region_rows
-from plregions.errors import InvalidNetworkError
+from plregions.errors import InvalidNetworkError, RegionLimitError
 from plregions.geometry.tolerance import Tolerance
 from plregions.network import Network
 
@@ -173,7 +173,8 @@ def _first_forms(net: Network) -> tuple[np.ndarray, np.ndarray]:
 
 
 def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tolerance, *,
-                       store: bool = True, check: bool = True) -> PlaneResult:
+                       store: bool = True, check: bool = True, max_regions: int | None = None,
+                       where: str = "in the polygon") -> PlaneResult:
     """Every region of a 2-input network inside a convex polygon.
 
     Parameters
@@ -189,6 +190,9 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
         holds empty arrays and ``None``).
     check : bool
         Verify ``V - E + F = 1`` (raises :class:`EulerCheckError` otherwise).
+    max_regions : int, optional
+        The kernel stops at region ``max_regions + 1`` and
+        :class:`~plregions.errors.RegionLimitError` is raised (``where`` says where).
 
     Returns
     -------
@@ -213,8 +217,11 @@ def enumerate_polygons(net: Network, polygon: np.ndarray, scale: float, tol: Tol
      n_ids) = clipping.run_clipping(
         polygon[:, 0].copy(), polygon[:, 1].copy(), np.arange(k0, dtype=np.int64),
         2 * np.arange(k0, dtype=np.int64), *_first_forms(net), *_net_arrays(net), side_lines,
-        n_bytes, eps, tol.parallel, 1 if store else 0)
+        n_bytes, eps, tol.parallel, 1 if store else 0, max_regions or 0)
     n = int(n)
+    if max_regions is not None and n > max_regions:
+        raise RegionLimitError(f"stopped after finding {n} activation regions {where}", n,
+                               max_regions)
     if not store:
         return PlaneResult(np.zeros((n, 0), dtype=np.uint8), np.zeros((n, 0)), np.zeros(0),
                            None, None, None, None)
@@ -340,18 +347,21 @@ def _outside_points(net: Network, result: PlaneResult, center, halfwidth, tol: T
 
 
 def enumerate_plane(net: Network, scale: float, tol: Tolerance, *, store: bool = True,
-                    check: bool = True, max_rounds: int = 20) -> PlaneResult:
+                    check: bool = True, max_rounds: int = 20, max_regions: int | None = None,
+                    where: str = "in all of R^2") -> PlaneResult:
     """Every region of a 2-input network on all of R^2, with exact boundedness.
 
     The regions are computed in a square window that provably holds every vertex of the
     partition and meets every region (see :func:`_outside_points`; the window grows until
     that holds). Regions touching the window's boundary are exactly the unbounded ones:
-    ``touches_window`` is the complement of boundedness.
+    ``touches_window`` is the complement of boundedness. A window holds no more regions
+    than the plane, so ``max_regions`` is checked in every window.
     """
     center = np.zeros(2)
     if not net.hidden:
         window = box_polygon(center - scale, center + scale)
-        return enumerate_polygons(net, window, scale, tol, store=store, check=check)
+        return enumerate_polygons(net, window, scale, tol, store=store, check=check,
+                                  max_regions=max_regions, where=where)
     halfwidth = _initial_halfwidth(net, scale)
     for _ in range(max_rounds):
         if halfwidth > 1e8 * scale:
@@ -360,7 +370,8 @@ def enumerate_plane(net: Network, scale: float, tol: Tolerance, *, store: bool =
                 f"domain's scale {scale:.3g} for the 2-D engine"
             )
         polygon = box_polygon(center - halfwidth, center + halfwidth)
-        result = enumerate_polygons(net, polygon, scale, tol, store=True, check=check)
+        result = enumerate_polygons(net, polygon, scale, tol, store=True, check=check,
+                                    max_regions=max_regions, where=where)
         far = _outside_points(net, result, center, halfwidth, tol, scale)
         if far.shape[0] == 0:
             if not store:

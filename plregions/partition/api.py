@@ -17,6 +17,7 @@ from plregions.errors import (
     InvalidDomainError,
     InvalidNetworkError,
     RegionLimitError,
+    SolverError,
 )
 from plregions.geometry.domains import Box, Polytope
 from plregions.geometry.lp import LPStats, certified_ball, check_backend
@@ -231,12 +232,12 @@ def _low_dim_engine(net: Network, domain, method: str) -> str | None:
 
 def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, backend: str,
                        input_slice, input_network: Network, store: bool = True,
-                       max_regions: int | None = None):
+                       max_regions: int | None = None, explicit: bool = False):
     """Partition by the 2-D or 1-D engine, or ``None`` when it declines (the general
-    engine then runs).
+    engine then runs; with ``explicit``, when that engine was asked for by name, a
+    :class:`SolverError` says why instead).
 
-    The engines are vectorized and run to the end; ``max_regions`` is checked right
-    after, before anything else is built."""
+    The engines stop as soon as they have found more than ``max_regions`` regions."""
     from plregions.engines.line import enumerate_intervals
     from plregions.engines.plane import (
         EulerCheckError,
@@ -253,14 +254,15 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
     frame = Frame.of_domain(domain, x0, scale)
     net_f = frame.network(net, tolerance)
     n = net.n_neurons
+    where = _where(domain, input_slice, net.n_in)
     if engine == "line":
         if domain is None:
             lo, hi = -np.inf, np.inf
         else:
             lo, hi = float(frame.to_frame(domain.lower)[0]), float(frame.to_frame(domain.upper)[0])
-        res = enumerate_intervals(net_f, lo, hi, 1.0, tolerance)
+        res = enumerate_intervals(net_f, lo, hi, 1.0, tolerance, max_regions, where)
         m = res.patterns.shape[0]
-        _check_count(m, max_regions, _where(domain, input_slice, net.n_in), "found")
+        _check_count(m, max_regions, where, "found")
         if not store:
             return m
         bounds = frame.to_input(res.bounds[:, None])[:, 0]
@@ -282,14 +284,21 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
     else:
         try:
             if domain is None:
-                res = enumerate_plane(net_f, 1.0, tolerance, store=store)
+                res = enumerate_plane(net_f, 1.0, tolerance, store=store,
+                                      max_regions=max_regions, where=where)
             else:
                 corners = frame.to_frame(box_polygon(domain.lower, domain.upper))
-                res = enumerate_polygons(net_f, corners, 1.0, tolerance, store=store)
-        except (EulerCheckError, WindowTooLarge):
+                res = enumerate_polygons(net_f, corners, 1.0, tolerance, store=store,
+                                         max_regions=max_regions, where=where)
+        except (EulerCheckError, WindowTooLarge) as err:
+            if explicit:
+                raise SolverError(
+                    f"method='plane' cannot partition this domain: {err}. Use "
+                    "method='auto' (it falls back to the general engine), or bound the "
+                    "domain (a Box, or Plane bounds=...)") from None
             return None
         m = res.patterns.shape[0]
-        _check_count(m, max_regions, _where(domain, input_slice, net.n_in), "found")
+        _check_count(m, max_regions, where, "found")
         if not store:
             return m
         packed = res.patterns
@@ -440,7 +449,8 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     if engine is not None:
         check_backend(backend)
         part = _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
-                                  input_network, max_regions=max_regions)
+                                  input_network, max_regions=max_regions,
+                                  explicit=method == engine)
         if part is not None:
             return part
         method = "layerwise"
@@ -516,7 +526,8 @@ def count_regions(net: Network, domain=None, *, method: str = "auto", backend: s
     if engine is not None:
         check_backend(backend)
         count = _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
-                                   input_network, store=False, max_regions=max_regions)
+                                   input_network, store=False, max_regions=max_regions,
+                                   explicit=method == engine)
         if count is not None:
             return int(count)
         method = "layerwise"
@@ -529,6 +540,7 @@ def region_at(net: Network, x, domain=None, *, tolerance: Tolerance | None = Non
               backend: str = "daqp") -> Region:
     """The activation region containing the point ``x``.
 
+    ``x`` is one point: shape ``(n_in,)``, or any shape of ``n_in`` entries (an image).
     Raises ``ValueError`` when ``x`` lies on a region boundary (some pre-activation is
     exactly 0) or outside the domain.
 
@@ -540,6 +552,8 @@ def region_at(net: Network, x, domain=None, *, tolerance: Tolerance | None = Non
     [True, False]
     """
     net = _check_network(net)
+    if np.ndim(x) > 1 and np.size(x) == net.n_in:
+        x = np.reshape(x, (1, net.n_in))  # one point given as an image, e.g. (8, 8)
     x = net.check_inputs(x)
     if x.shape[0] != 1:
         raise InvalidDomainError(f"region_at takes one point, got {x.shape[0]}")
