@@ -122,3 +122,9 @@ def test_figure_script_draws_both_figures(tmp_path):
     assert '"plane_regions": 2272' in result.stdout and '"segment_pieces": 31' in result.stdout
     for name in ("digits_plane.png", "digits_segment.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_region_at_takes_an_image():
+    X, y, images = plr.load_digits()
+    net = plr.digits_network()
+    assert (plr.region_at(net, images[0]).pattern == plr.region_at(net, X[0]).pattern).all()

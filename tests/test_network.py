@@ -241,3 +241,21 @@ def test_image_like_inputs_are_flattened_in_c_order():
     assert np.array_equal(net.activation_patterns(X), net.activation_patterns(X.reshape(7, 12)))
     # Lists and other array-likes work too.
     assert np.allclose(net(X.tolist()), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e-200])
+def test_weights_beyond_float64_composition_are_refused(scale):
+    # Three lines, scaled: 7 regions at any scale in exact arithmetic, but products of
+    # such layers overflow (or underflow) in float64 and every engine went wrong.
+    with pytest.raises(plr.InvalidNetworkError, match="rescale it"):
+        plr.from_arrays([np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]) * scale,
+                         np.array([[1.0, 1.0, 1.0]])], [np.array([0.0, 0.0, -1.0]), [0.0]])
+
+
+@pytest.mark.parametrize("scale", [1e30, 1e-30])
+def test_weights_far_from_one_still_count_exactly(scale):
+    net = plr.from_arrays([np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]) * scale,
+                           np.array([[1.0, 1.0, 1.0]]) * scale],
+                          [np.array([0.0, 0.0, -1.0]) * scale, [0.0]])
+    for method in ("auto", "layerwise", "brute"):
+        assert len(plr.partition(net, method=method)) == 7

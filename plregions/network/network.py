@@ -48,6 +48,28 @@ def _as_float_array(value, what: str, ndim: tuple[int, ...]) -> np.ndarray:
     return arr
 
 
+MAGNITUDE_RANGE = (1e-100, 1e100)
+"""Largest weight of a layer must lie in this range (or the layer be all zeros).
+
+Region geometry is composed layer by layer in float64: products of layers at 1e160 (or
+1e-200) overflow (or underflow) and would silently give wrong counts, so such layers are
+refused with the fix (positive rescaling changes no region)."""
+
+
+def _check_magnitude(W: np.ndarray, index: int) -> None:
+    # Biases are not checked: a huge one (an importer's unreachable clamp bound, say) is
+    # only added, never multiplied up the layers by more than the weights allow.
+    size = float(np.max(np.abs(W)))
+    low, high = MAGNITUDE_RANGE
+    if size == 0.0 or low <= size <= high:
+        return
+    raise InvalidNetworkError(
+        f"layer {index}: its largest weight is {size:.3g}, outside "
+        f"[{low:g}, {high:g}] where float64 composes layers safely; rescale it: multiplying "
+        "a hidden layer's weights and biases by c > 0 and dividing the next layer's weights "
+        "by c changes no region (for the last layer, scale the outputs)")
+
+
 @dataclass(frozen=True, eq=False)
 class LocalMaps:
     """The affine maps that hold on one activation region.
@@ -290,6 +312,7 @@ def from_arrays(weights: Sequence, biases: Sequence, activations: Sequence | Non
                 f"{n_prev} outputs; consecutive layers must chain (weights are (n_out, n_in))"
             )
         n_prev = W.shape[0]
+        _check_magnitude(W, index)
         if index == n_hidden:
             output = OutputLayer(W, b)
             break
