@@ -731,8 +731,10 @@ def recession_cone_is_zero(A: np.ndarray, min_margin: float, backend: str = "daq
                 return True
         if stats is not None:
             stats.fallbacks += 1
-    raise SolverError("no LP backend could decide whether a region is bounded; try "
-                      "backend='highs'")
+    raise SolverError("no LP backend could decide whether a region is bounded (its "
+                      "recession cone is numerically degenerate at double precision); "
+                      "partition a Box, where every region is bounded, or ask for "
+                      "counts that do not need boundedness")
 
 
 class BallWorkspace:

@@ -439,7 +439,7 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     ...     plr.partition(net, max_regions=5)
     ... except plr.RegionLimitError as err:
     ...     print(err.reason)
-    found 7 activation regions in all of R^2
+    stopped after finding 6 activation regions in all of R^2
     """
     input_network = _check_network(net)
     tolerance = _check_tolerance(tolerance)
