@@ -612,13 +612,28 @@ def _det3(a1, b1, c1, a2, b2, c2, a3, b3, c3):
 def _thickness(x, y, p0, k, eps):
     """The inradius of a convex polygon where it is at most ``eps``, else a value above.
 
-    The ball around the area centroid gives a lower bound in ``O(k)``; only when that
-    bound is ``<= eps`` is the largest inscribed ball found exactly: its centre is
-    equidistant from three sides (or two parallel ones), so every triple of sides is
-    tried (the polygon is then tiny, and ``k`` small).
+    ``area / perimeter`` and then the ball around the area centroid give lower bounds in
+    ``O(k)``; only when both are ``<= eps`` is the largest inscribed ball found exactly:
+    its centre is equidistant from three sides (or two parallel ones), so every triple of
+    sides is tried (the polygon is then tiny, and ``k`` small).
     """
     if k < 3:
         return 0.0
+    # Cheapest first: r >= area / perimeter for a convex set, and its perimeter is at
+    # most its bounding box's (no square roots).
+    area2 = 0.0
+    xmin = xmax = x[p0]
+    ymin = ymax = y[p0]
+    for i in range(k):
+        j = i + 1 if i + 1 < k else 0
+        area2 += x[p0 + i] * y[p0 + j] - x[p0 + j] * y[p0 + i]
+        xmin = min(xmin, x[p0 + i])
+        xmax = max(xmax, x[p0 + i])
+        ymin = min(ymin, y[p0 + i])
+        ymax = max(ymax, y[p0 + i])
+    bound = 0.5 * area2 / (2.0 * ((xmax - xmin) + (ymax - ymin)) + 1e-300)
+    if bound > 2.0 * eps:  # margin for the rounding of the shoelace sum
+        return bound
     _, _, rad = _centroid_ball(x, y, p0, k)
     if rad > eps:
         return rad
