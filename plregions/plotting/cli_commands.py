@@ -243,21 +243,7 @@ def read_inputs(path: str, n_rows: int, d: int, option: str) -> np.ndarray:
     separated by commas or white space, one input per line). Each row is flattened in C
     order, so a ``(3, 8, 8)`` array of images gives three inputs of 64 numbers.
     """
-    try:
-        if str(path).endswith(".npy"):
-            rows = np.load(path, allow_pickle=False)
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read().replace(",", " ")
-            rows = np.array([[float(v) for v in line.split()] for line in text.splitlines()
-                             if line.strip() and not line.lstrip().startswith("#")])
-    except OSError as err:
-        raise InvalidDomainError(f"{option} {path}: cannot read it ({err.strerror})") from None
-    except ValueError as err:
-        raise InvalidDomainError(
-            f"{option} {path}: not a file of numbers ({err}); give a .npy array or a text "
-            "file with one input per line") from None
-    rows = np.asarray(rows, dtype=float)
+    rows = _read_rows(path, option, InvalidDomainError)
     if rows.ndim == 0 or rows.shape[0] != n_rows:
         found = "a single number" if rows.ndim == 0 else f"{rows.shape[0]} rows"
         raise InvalidDomainError(
@@ -444,7 +430,9 @@ def read_labels(path: str, n_points: int, option: str = "--labels") -> np.ndarra
     return labels
 
 
-def _read_rows(path: str, option: str) -> np.ndarray:
+def _read_rows(path: str, option: str, error=InvalidArgumentError) -> np.ndarray:
+    """The numbers in a ``.npy`` file (no pickle) or a text file (one row per line,
+    commas or white space, ``#`` comments), raising ``error`` with the fix."""
     try:
         if str(path).endswith(".npy"):
             rows = np.load(path, allow_pickle=False)
@@ -454,10 +442,9 @@ def _read_rows(path: str, option: str) -> np.ndarray:
             rows = np.array([[float(v) for v in line.split()] for line in text.splitlines()
                              if line.strip() and not line.lstrip().startswith("#")])
     except OSError as err:
-        raise InvalidArgumentError(f"{option} {path}: cannot read it ({err.strerror})") \
-            from None
+        raise error(f"{option} {path}: cannot read it ({err.strerror})") from None
     except ValueError as err:
-        raise InvalidArgumentError(
+        raise error(
             f"{option} {path}: not a file of numbers ({err}); give a .npy array or a text "
             "file with one input per line") from None
     return np.asarray(rows, dtype=float)
