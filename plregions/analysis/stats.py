@@ -113,8 +113,7 @@ def _preactivation_signs(part: Partition, X: np.ndarray) -> np.ndarray:
     (``tolerance.parallel`` times the size of the terms that made it)."""
     net, tol = part.network, part.tolerance.parallel
     h, signs = X, []
-    for layer in net.hidden:
-        z = h @ layer.weight.T + layer.bias
+    for z, layer in zip(net.preactivations(X), net.hidden):
         size = np.abs(h) @ np.abs(layer.weight).T + np.abs(layer.bias)
         sign = np.where(np.abs(z) <= tol * size, 0, np.sign(z)).astype(np.int8)
         signs.append(sign[:, layer.is_neuron])

@@ -31,9 +31,7 @@ def _neuron_forms(net: Network, bits: np.ndarray, index: int):
         hidden = net.hidden[l]
         W = hidden.weight @ M
         cz = hidden.weight @ c + hidden.bias
-        slope = hidden.negative_slope.copy()
-        units = np.flatnonzero(hidden.is_neuron)
-        slope[units] = np.where(bits[net.neuron_slice(l)], 1.0, hidden.negative_slope[units])
+        slope = hidden.slopes(bits[net.neuron_slice(l)])
         M, c = slope[:, None] * W, slope * cz
     hidden = net.hidden[layer]
     w = hidden.weight[unit] @ M

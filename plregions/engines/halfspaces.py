@@ -44,9 +44,7 @@ def _patterned_forms(net: Network, pattern: np.ndarray):
         ids = np.arange(net.neuron_slice(index).start, net.neuron_slice(index).stop)
         keep = layer.is_neuron
         yield ids, W[keep], cz[keep], gmag[keep], cmag[keep]
-        slope = layer.negative_slope.copy()
-        units = np.flatnonzero(layer.is_neuron)
-        slope[units] = np.where(pattern[ids], 1.0, layer.negative_slope[units])
+        slope = layer.slopes(pattern[ids])
         M, c = slope[:, None] * W, slope * cz
 
 
@@ -98,7 +96,7 @@ def iter_region_rows(net: Network, patterns: np.ndarray, A0: np.ndarray, b0: np.
         forms, consts, gmags, cmags = [], [], [], []
         for index, layer in enumerate(net.hidden):
             absW = np.abs(layer.weight)
-            W = np.einsum("ij,mjk->mik", layer.weight, M)
+            W = layer.weight @ M  # one matrix product per region, in BLAS
             cz = c @ layer.weight.T + layer.bias
             gmag = np.linalg.norm(M, axis=2) @ absW.T
             cmag = np.abs(c) @ absW.T + np.abs(layer.bias)
@@ -107,10 +105,7 @@ def iter_region_rows(net: Network, patterns: np.ndarray, A0: np.ndarray, b0: np.
             consts.append(cz[:, keep])
             gmags.append(gmag[:, keep])
             cmags.append(cmag[:, keep])
-            slope = np.broadcast_to(layer.negative_slope, (m, layer.n_out)).copy()
-            units = np.flatnonzero(keep)
-            slope[:, units] = np.where(P[:, net.neuron_slice(index)], 1.0,
-                                       layer.negative_slope[units])
+            slope = layer.slopes(P[:, net.neuron_slice(index)])
             M = slope[:, :, None] * W
             c = slope * cz
         F = np.concatenate(forms, axis=1)
@@ -158,9 +153,7 @@ def point_pattern(net: Network, x: np.ndarray, tol: Tolerance):
         active = np.where(is_plane, z > 0, positive)
         on_boundary |= bool(np.any(is_plane & (z == 0)))
         bits.append(active)
-        slope = layer.negative_slope.copy()
-        units = np.flatnonzero(keep)
-        slope[units] = np.where(active, 1.0, layer.negative_slope[units])
+        slope = layer.slopes(active)
         M, c = slope[:, None] * W, slope * cz
     pattern = np.concatenate(bits) if bits else np.zeros(0, dtype=bool)
     return pattern, on_boundary
@@ -193,7 +186,6 @@ def neighbor_pattern(net: Network, pattern: np.ndarray, normal: np.ndarray,
             local = units[here - sl.start]
             slope_out = W[local] @ normal
             bits[here] = slope_out > tol.parallel * np.maximum(gmag[local], 1e-300)
-        slope = layer.negative_slope.copy()
-        slope[units] = np.where(bits[sl], 1.0, layer.negative_slope[units])
+        slope = layer.slopes(bits[sl])
         M, c = slope[:, None] * W, slope * cz
     return bits

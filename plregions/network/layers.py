@@ -127,6 +127,25 @@ class HiddenLayer:
         """Units with a breakpoint (pass-through units excluded)."""
         return int(self.is_neuron.sum())
 
+    def slopes(self, active) -> np.ndarray:
+        """The slope of every unit given which of the layer's neurons are active.
+
+        Parameters
+        ----------
+        active : array_like of bool, shape (..., n_neurons)
+            One bit per neuron (pass-through units excluded), for one region or many.
+
+        Returns
+        -------
+        ndarray of shape (..., n_out)
+            1 for active neurons and pass-through units, the negative slope otherwise.
+        """
+        active = np.asarray(active, dtype=bool)
+        slope = np.broadcast_to(self.negative_slope, (*active.shape[:-1], self.n_out)).copy()
+        units = np.flatnonzero(self.is_neuron)
+        slope[..., units] = np.where(active, 1.0, self.negative_slope[units])
+        return slope
+
 
 @dataclass(frozen=True, eq=False)
 class OutputLayer:

@@ -234,9 +234,7 @@ class Network:
             A = layer.weight @ M
             cz = layer.weight @ c + layer.bias
             pre.append((A, cz))
-            slope = layer.negative_slope.copy()
-            slope[layer.is_neuron] = np.where(pattern[self.neuron_slice(index)], 1.0,
-                                              layer.negative_slope[layer.is_neuron])
+            slope = layer.slopes(pattern[self.neuron_slice(index)])
             M = slope[:, None] * A
             c = slope * cz
         return LocalMaps(pre, (self.output.weight @ M, self.output.weight @ c + self.output.bias))

@@ -448,16 +448,6 @@ def _output_maps(net: Network, patterns: np.ndarray, order: str | None = None):
     return A, c
 
 
-def _layer_slopes(net: Network, index: int, patterns: np.ndarray) -> np.ndarray:
-    """``(m, n_units)``: the slope of every unit of hidden layer ``index`` per pattern."""
-    layer = net.hidden[index]
-    slope = np.repeat(layer.negative_slope[None, :], patterns.shape[0], axis=0)
-    units = np.flatnonzero(layer.is_neuron)
-    slope[:, units] = np.where(patterns[:, net.neuron_slice(index)], 1.0,
-                               layer.negative_slope[units])
-    return slope
-
-
 def _maps_from_input(net: Network, patterns: np.ndarray):
     """Input to output: every unit's affine form ``(m, n_units, d + 1)``, layer by layer."""
     m, d = patterns.shape[0], net.n_in
@@ -466,7 +456,7 @@ def _maps_from_input(net: Network, patterns: np.ndarray):
     for index, layer in enumerate(net.hidden):
         Z = (layer.weight @ Z.reshape(Z.shape[0], -1)).reshape(layer.n_out, m, d + 1)
         Z[:, :, d] += layer.bias[:, None]
-        Z *= _layer_slopes(net, index, patterns).T[:, :, None]
+        Z *= layer.slopes(patterns[:, net.neuron_slice(index)]).T[:, :, None]
     out = (net.output.weight @ Z.reshape(Z.shape[0], -1)).reshape(-1, m, d + 1)
     out[:, :, d] += net.output.bias[:, None]
     out = out.transpose(1, 0, 2)
@@ -481,7 +471,7 @@ def _maps_from_output(net: Network, patterns: np.ndarray):
     c = np.broadcast_to(net.output.bias, (m, net.output.n_out)).copy()
     for index in range(len(net.hidden) - 1, -1, -1):
         layer = net.hidden[index]
-        R = R * _layer_slopes(net, index, patterns)[:, None, :]
+        R = R * layer.slopes(patterns[:, net.neuron_slice(index)])[:, None, :]
         c += R @ layer.bias
         R = (R.reshape(-1, layer.n_out) @ layer.weight).reshape(m, -1, layer.n_in)
     return R, c
