@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from test_plotting import by_gid  # noqa: E402  (one gid lookup for both test files)
 
 import plregions as plr  # noqa: E402
 from plregions.plotting.cli_commands import add_plot_parser  # noqa: E402
@@ -57,12 +58,6 @@ def legend_texts(ax):
     legend = ax.get_legend()
     assert legend is not None, "no legend"
     return [t.get_text() for t in legend.get_texts()]
-
-
-def by_gid(ax, gid):
-    found = [c for c in ax.collections if c.get_gid() == gid]
-    assert len(found) == 1, [c.get_gid() for c in ax.collections]
-    return found[0]
 
 
 @pytest.fixture(scope="module")

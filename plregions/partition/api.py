@@ -129,20 +129,15 @@ def _where(domain, input_slice, n_in: int) -> str:
     return f"in the {type(domain).__name__.lower()}"
 
 
-def _check_count(n_found: int, max_regions: int | None, where: str,
-                 found: str = "stopped after finding") -> None:
-    if max_regions is not None and n_found > max_regions:
-        raise RegionLimitError(f"{found} {n_found} activation regions {where}", n_found,
-                               max_regions)
-
-
 def _limited(leaves, max_regions: int | None, where: str) -> Iterator:
     """``leaves``, raising :class:`RegionLimitError` at the ``max_regions + 1``-th one."""
     if max_regions is None:
         yield from leaves
         return
     for n_found, leaf in enumerate(leaves, start=1):
-        _check_count(n_found, max_regions, where)
+        if n_found > max_regions:
+            raise RegionLimitError(f"stopped after finding {n_found} activation regions "
+                                   f"{where}", n_found, max_regions)
         yield leaf
 
 
@@ -262,7 +257,6 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
             lo, hi = float(frame.to_frame(domain.lower)[0]), float(frame.to_frame(domain.upper)[0])
         res = enumerate_intervals(net_f, lo, hi, 1.0, tolerance, max_regions, where)
         m = res.patterns.shape[0]
-        _check_count(m, max_regions, where, "found")
         if not store:
             return m
         bounds = frame.to_input(res.bounds[:, None])[:, 0]
@@ -298,7 +292,6 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
                     "domain (a Box, or Plane bounds=...)") from None
             return None
         m = res.patterns.shape[0]
-        _check_count(m, max_regions, where, "found")
         if not store:
             return m
         packed = res.patterns
