@@ -289,3 +289,12 @@ def test_plane_engine_stops_inside_the_kernel():
         assert info.value.n_found == n // 10 + 1  # stopped at the first region past it
         with pytest.raises(plr.RegionLimitError):
             call(net, None, max_regions=n // 10)
+
+
+def test_affine_pieces_respects_the_limit():
+    line = plr.Box([0.0], [1.0])
+    assert len(plr.affine_pieces(_sawtooth(8), line, max_regions=256)) == 256
+    with pytest.raises(plr.RegionLimitError, match="hidden layer 8 of 30 after finding 256"):
+        plr.affine_pieces(_sawtooth(30), line, max_regions=255)
+    with pytest.raises(plr.InvalidArgumentError, match="max_regions"):
+        plr.affine_pieces(_sawtooth(2), line, max_regions=0)

@@ -264,7 +264,8 @@ def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
     return IntervalResult(bounds, patterns, slopes, intercepts)
 
 
-def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = None) -> LinePieces:
+def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = None,
+                  max_regions: int | None = None) -> LinePieces:
     """The network restricted to a line, as exact breakpoints and affine pieces.
 
     Parameters
@@ -275,6 +276,10 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
         parameter ``s`` runs from 0 at its start to 1 at its end), or for a 1-input
         network a 1-D :class:`~plregions.Box` or ``None`` (all of R; ``s`` is the input).
     tolerance : Tolerance, optional
+    max_regions : int, optional
+        As in :func:`~plregions.partition`: past it, a
+        :class:`~plregions.RegionLimitError` (the engine stops at the layer that passes
+        it), never a truncated list.
 
     Returns
     -------
@@ -300,6 +305,9 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
     elif not isinstance(tolerance, Tolerance):
         raise InvalidArgumentError(
             f"tolerance must be a plregions.Tolerance, got {type(tolerance).__name__}")
+    from plregions.partition.api import _check_max_regions  # (api imports this module)
+
+    max_regions = _check_max_regions(max_regions)
     segment = None
     if isinstance(domain, Segment):
         if domain.ambient_dim != net.n_in:
@@ -335,7 +343,8 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
         net, [[half]], [center], rel_tol=1e-15)
     lo_f = (lower - center) / half if np.isfinite(lower) else lower
     hi_f = (upper - center) / half if np.isfinite(upper) else upper
-    res = enumerate_intervals(framed, lo_f, hi_f, 1.0, tolerance)
+    res = enumerate_intervals(framed, lo_f, hi_f, 1.0, tolerance, max_regions,
+                              "on the segment" if segment is not None else "on the line")
     bounds = np.where(np.isfinite(res.bounds), center + half * res.bounds, res.bounds)
     bounds[0], bounds[-1] = lower, upper
     slopes = res.slopes / half

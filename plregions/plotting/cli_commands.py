@@ -44,7 +44,7 @@ import time
 import numpy as np
 
 from plregions.engines.line import affine_pieces
-from plregions.errors import InvalidArgumentError, InvalidDomainError, RegionLimitError
+from plregions.errors import InvalidArgumentError, InvalidDomainError
 from plregions.geometry.domains import Box
 from plregions.geometry.slices import Plane, Segment
 from plregions.network import Network, load_npz
@@ -537,11 +537,7 @@ def run_plot(args, parser) -> int:
             labels = read_labels(args.labels, points.shape[0])
     start = time.perf_counter()
     if one_d:
-        pieces = affine_pieces(net, domain)
-        if args.max_regions is not None and len(pieces) > args.max_regions:
-            where = "on the segment" if isinstance(domain, Segment) else "on the line"
-            raise RegionLimitError(f"found {len(pieces)} activation regions {where}",
-                                   len(pieces), args.max_regions)
+        pieces = affine_pieces(net, domain, max_regions=args.max_regions)
         fig = Figure(figsize=(7.0, 3.5), layout="constrained")
         several = args.output is None and net.n_out > 1
         legend = several or args.color_by == "class" or args.decision_boundary
