@@ -352,30 +352,6 @@ def certified_radius(A: np.ndarray, b: np.ndarray, x: np.ndarray, cap: float) ->
 SOLVER_RESOLUTION = 1e-7  # HiGHS's default primal feasibility tolerance
 
 
-def _polish_vertex(A, b, x, t, max_radius):
-    """Re-solve the Chebyshev LP's optimal vertex exactly from its active rows.
-
-    A solver's optimum may violate constraints by up to its feasibility tolerance; the
-    vertex it stands for is the solution of its ``d + 1`` tightest rows
-    ``A_i x + r = b_i``, which least squares recovers to rounding error.
-    Returns the polished centre and its certified radius.
-    """
-    k, d = A.shape
-    if k < d + 1:
-        return x, -np.inf
-    slack = b - A @ x - t
-    tight = np.argsort(slack)[: d + 1]
-    G = np.hstack([A[tight], np.ones((d + 1, 1))])
-    try:
-        z = np.linalg.solve(G, b[tight])
-    except np.linalg.LinAlgError:
-        z = np.linalg.lstsq(G, b[tight], rcond=None)[0]
-    center = z[:d]
-    if not np.all(np.isfinite(center)):
-        return x, -np.inf
-    return center, certified_radius(A, b, center, max_radius)
-
-
 def crossover(G: np.ndarray, h: np.ndarray, E: np.ndarray, e: np.ndarray, t_hi: float,
               z: np.ndarray | None = None, active=(), max_pivots: int | None = None):
     """Pivot from an approximate optimum of ``max t`` to an optimal vertex, in numpy.
@@ -530,9 +506,6 @@ def certified_ball(A: np.ndarray, b: np.ndarray, min_radius: float, max_radius: 
         if found is not None:
             return found, radius_at(found)
         if answer is not None:
-            x, radius = _polish_vertex(A, b, answer[0], answer[1], max_radius)
-            if radius > min_radius:
-                return x, radius
             claims.append(answer[1])
         if stats is not None:
             stats.fallbacks += 1
