@@ -9,6 +9,8 @@ its ``max_regions`` limit).
 
 from __future__ import annotations
 
+import operator
+
 __all__ = [
     "PLRegionsError",
     "InvalidNetworkError",
@@ -89,6 +91,25 @@ class RegionLimitError(PLRegionsError, RuntimeError):
 
     def __reduce__(self):
         return type(self), (self.reason, self.n_found, self.max_regions)
+
+
+def check_max_regions(max_regions) -> int | None:
+    """``max_regions`` (of partition, count_regions, analyze, affine_pieces) as an int,
+    or None (no limit)."""
+    if max_regions is None:
+        return None
+    try:
+        if isinstance(max_regions, bool):
+            raise TypeError
+        limit = operator.index(max_regions)
+    except TypeError:
+        raise InvalidArgumentError(
+            f"max_regions must be a positive integer or None (no limit), got "
+            f"{max_regions!r} of type {type(max_regions).__name__}") from None
+    if limit < 1:
+        raise InvalidArgumentError(
+            f"max_regions = {limit}; it must be >= 1, or None for no limit")
+    return limit
 
 
 def missing_dependency(package: str, extra: str, purpose: str) -> MissingDependencyError:

@@ -21,6 +21,7 @@ from plregions.errors import (
     InvalidDomainError,
     InvalidNetworkError,
     RegionLimitError,
+    check_max_regions,
 )
 from plregions.geometry.domains import Box
 from plregions.geometry.slices import Segment
@@ -305,9 +306,7 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
     elif not isinstance(tolerance, Tolerance):
         raise InvalidArgumentError(
             f"tolerance must be a plregions.Tolerance, got {type(tolerance).__name__}")
-    from plregions.partition.api import _check_max_regions  # (api imports this module)
-
-    max_regions = _check_max_regions(max_regions)
+    max_regions = check_max_regions(max_regions)
     segment = None
     if isinstance(domain, Segment):
         if domain.ambient_dim != net.n_in:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import operator
 import time
 from collections.abc import Iterator, Sequence
 
@@ -18,6 +17,7 @@ from plregions.errors import (
     InvalidNetworkError,
     RegionLimitError,
     SolverError,
+    check_max_regions,
 )
 from plregions.geometry.domains import Box, Polytope
 from plregions.geometry.lp import LPStats, certified_ball, check_backend
@@ -100,24 +100,6 @@ def slice_problem(net: Network, domain, tolerance: Tolerance):
     M, c = domain.affine_map()
     return (restrict_network(net, M, c, rel_tol=tolerance.parallel),
             domain.parameter_domain(), domain)
-
-
-def _check_max_regions(max_regions) -> int | None:
-    """``max_regions`` as an int, or None (no limit)."""
-    if max_regions is None:
-        return None
-    try:
-        if isinstance(max_regions, bool):
-            raise TypeError
-        limit = operator.index(max_regions)
-    except TypeError:
-        raise InvalidArgumentError(
-            f"max_regions must be a positive integer or None (no limit), got "
-            f"{max_regions!r} of type {type(max_regions).__name__}") from None
-    if limit < 1:
-        raise InvalidArgumentError(
-            f"max_regions = {limit}; it must be >= 1, or None for no limit")
-    return limit
 
 
 def _where(domain, input_slice, n_in: int) -> str:
@@ -436,7 +418,7 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     """
     input_network = _check_network(net)
     tolerance = _check_tolerance(tolerance)
-    max_regions = _check_max_regions(max_regions)
+    max_regions = check_max_regions(max_regions)
     net, domain, input_slice = slice_problem(input_network, domain, tolerance)
     engine = _low_dim_engine(net, domain, method)
     if engine is not None:
@@ -513,7 +495,7 @@ def count_regions(net: Network, domain=None, *, method: str = "auto", backend: s
     """
     input_network = _check_network(net)
     tolerance = _check_tolerance(tolerance)
-    max_regions = _check_max_regions(max_regions)
+    max_regions = check_max_regions(max_regions)
     net, domain, input_slice = slice_problem(input_network, domain, tolerance)
     engine = _low_dim_engine(net, domain, method)
     if engine is not None:
