@@ -50,23 +50,21 @@ __all__ = ["COMPILED", "run_clipping", "adjacency_and_euler", "sorted_edges_and_
 # --- growable buffers ------------------------------------------------------------------------
 
 @njit(cache=True)
-def _grow_1d(a, need, keep):
-    """A 1-D array of at least ``need`` entries (1.5 times larger), its first ``keep`` kept."""
-    if a.shape[0] >= need:
-        return a
-    new = np.empty(max(need, a.shape[0] + a.shape[0] // 2), dtype=a.dtype)
+def _resized_1d(a, size, keep):
+    """A 1-D array of ``size`` entries, the first ``keep`` copied from ``a`` and the others
+    uninitialised (their pages become resident only when written, which matters for the
+    output of a million regions)."""
+    new = np.empty(size, dtype=a.dtype)
     for i in range(keep):
         new[i] = a[i]
     return new
 
 
 @njit(cache=True)
-def _grow_rows_slowly(a, need, keep):
-    """Grow the first axis of a 2-D uint8 array by a quarter (the patterns, the largest
-    output: a small step keeps the copy made while growing small)."""
-    if a.shape[0] >= need:
-        return a
-    new = np.empty((max(need, a.shape[0] + a.shape[0] // 4), a.shape[1]), dtype=np.uint8)
+def _resized_2d(a, size, keep):
+    """A 2-D array of ``size`` rows, the first ``keep`` copied from ``a``, the others
+    uninitialised."""
+    new = np.empty((size, a.shape[1]), dtype=a.dtype)
     for i in range(keep):
         for j in range(a.shape[1]):
             new[i, j] = a[i, j]
@@ -74,47 +72,19 @@ def _grow_rows_slowly(a, need, keep):
 
 
 @njit(cache=True)
-def _grow_f1(a, need, keep):
-    if a.shape[0] >= need:
-        return a
-    new = np.empty(max(need, 2 * a.shape[0]))
-    for i in range(keep):
-        new[i] = a[i]
-    return new
+def _scratch(size):
+    """The scratch arrays of one cut (:func:`_cut_parts`): ``(tx, ty, tid, tlab, dist,
+    cls, ix, iy, iid)``, room for ``size`` vertices each."""
+    return (np.empty(size), np.empty(size), np.empty(size, dtype=np.int32),
+            np.empty(size, dtype=np.int32), np.empty(size), np.empty(size, dtype=np.int64),
+            np.empty(size), np.empty(size), np.empty(size, dtype=np.int32))
 
 
 @njit(cache=True)
-def _grow_i1(a, need, keep):
-    if a.shape[0] >= need:
-        return a
-    new = np.empty(max(need, 2 * a.shape[0]), dtype=np.int64)
-    for i in range(keep):
-        new[i] = a[i]
-    return new
-
-
-@njit(cache=True)
-def _grow_f2(a, need, keep):
-    """Grow the first axis of a 2-D float array."""
-    if a.shape[0] >= need:
-        return a
-    new = np.empty((max(need, a.shape[0] + a.shape[0] // 2), a.shape[1]))
-    for i in range(keep):
-        for j in range(a.shape[1]):
-            new[i, j] = a[i, j]
-    return new
-
-
-@njit(cache=True)
-def _grow_b2(a, need, keep):
-    """Grow the first axis of a 2-D uint8 array (new rows are zero)."""
-    if a.shape[0] >= need:
-        return a
-    new = np.zeros((max(need, a.shape[0] + a.shape[0] // 2), a.shape[1]), dtype=np.uint8)
-    for i in range(keep):
-        for j in range(a.shape[1]):
-            new[i, j] = a[i, j]
-    return new
+def _larger(size, need, divisor):
+    """The size a buffer of ``size`` entries grows to when ``need`` are wanted: by
+    ``1 / divisor`` at least."""
+    return max(need, size + size // divisor)
 
 
 # --- one cell, one layer ---------------------------------------------------------------------
@@ -242,15 +212,17 @@ def _classify_layer(level, px, py, p0, pn, disc_x, disc_y, disc_r, forms, bits, 
 
 
 @njit(cache=True)
-def _add_scaled_row(target, w, f0, f1, f2):
-    """``target[k] += w * f_k`` for the three rows of ``target`` (contiguous loops)."""
-    t0 = target[0]
-    t1 = target[1]
-    t2 = target[2]
-    for i in range(w.shape[0]):
-        t0[i] += w[i] * f0
-        t1[i] += w[i] * f1
-        t2[i] += w[i] * f2
+def _add_scaled_row(forms, level, w, start, m, f0, f1, f2):
+    """``forms[level, k, :m] += w[start:start + m] * f_k`` for ``k = 0, 1, 2``.
+
+    (Indices, not views: a view of an array costs two atomic reference counts.)
+    """
+    for i in range(m):
+        forms[level, 0, i] += w[start + i] * f0
+    for i in range(m):
+        forms[level, 1, i] += w[start + i] * f1
+    for i in range(m):
+        forms[level, 2, i] += w[start + i] * f2
 
 
 @njit(cache=True)
@@ -279,20 +251,21 @@ def _base_forms(level, forms, base, base_bits, unit_off, w_rows, wt_off, bias, s
         g2[u] = s * forms[level, 2, u]
     for i in range(m):
         base[level, 0, i], base[level, 1, i], base[level, 2, i] = _dot3(
-            w_rows[off + i * n:off + (i + 1) * n], g0, g1, g2)
+            w_rows, off + i * n, n, g0, g1, g2)
         base[level, 2, i] += bias[v0 + i]
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
-def _dot3(w, g0, g1, g2):
-    """``(w @ g0, w @ g1, w @ g2)`` (summed in any order, so that it vectorizes)."""
+def _dot3(w, start, n, g0, g1, g2):
+    """``(v @ g0[:n], v @ g1[:n], v @ g2[:n])`` for ``v = w[start:start + n]`` (summed in
+    any order, so that it vectorizes)."""
     a0 = 0.0
     a1 = 0.0
     a2 = 0.0
-    for u in range(w.shape[0]):
-        a0 += w[u] * g0[u]
-        a1 += w[u] * g1[u]
-        a2 += w[u] * g2[u]
+    for u in range(n):
+        a0 += w[start + u] * g0[u]
+        a1 += w[start + u] * g1[u]
+        a2 += w[start + u] * g2[u]
     return a0, a1, a2
 
 
@@ -313,7 +286,7 @@ def _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slop
         if bits[level, u] == 0:
             continue
         ds = 1.0 - slope[u0 + u]
-        _add_scaled_row(forms[nxt], wt[off + u * m:off + (u + 1) * m], ds * forms[level, 0, u],
+        _add_scaled_row(forms, nxt, wt, off + u * m, m, ds * forms[level, 0, u],
                         ds * forms[level, 1, u], ds * forms[level, 2, u])
 
 
@@ -346,9 +319,8 @@ def _sibling_forms(level, nc, forms, cross, unit_off, wt, wt_off, slope, pbits, 
         ds = 1.0 - slope[u0 + u]
         if now == 0:
             ds = -ds
-        _add_scaled_row(forms[level + 1], wt[off + u * m:off + (u + 1) * m],
-                        ds * forms[level, 0, u], ds * forms[level, 1, u],
-                        ds * forms[level, 2, u])
+        _add_scaled_row(forms, level + 1, wt, off + u * m, m, ds * forms[level, 0, u],
+                        ds * forms[level, 1, u], ds * forms[level, 2, u])
 
 
 @njit(cache=True)
@@ -440,9 +412,10 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
     in its slot (or moves to a new one at ``alloc`` when it outgrows it) and its negative
     half gets a new slot, each with room for ``spare`` more vertices. Otherwise its bit
     ``ci`` is its side. Every cut makes a chord: its line (direction and offset) goes to
-    ``chord_lines`` and the line's neuron to ``chord_neuron``.
+    ``chord_lines`` and the line's neuron to ``chord_neuron`` (room for ``n_sub`` more is
+    the caller's to provide; so is room in the vertex and part pools).
 
-    Returns ``(n_parts, alloc, total_vertices, chord_lines, chord_neuron)``.
+    Returns ``(n_parts, alloc, total_vertices)``.
     """
     m = n_sub
     for j in range(cb, cb + n_sub):
@@ -476,11 +449,9 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
         chord = counters[0]
         first_id = counters[1]
         counters[0] = chord + 1
-        chord_lines = _grow_f2(chord_lines, chord + 1, chord)
         chord_lines[chord, 0] = -ny
         chord_lines[chord, 1] = nx
         chord_lines[chord, 2] = o
-        chord_neuron = _grow_i1(chord_neuron, chord + 1, chord)
         chord_neuron[chord] = neuron
         for i in range(k):
             nxt = i + 1 if i + 1 < k else 0
@@ -566,7 +537,7 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
         dcx[j], dcy[j], drr[j] = _disc(x, y, s0, k_pos)
         dcx[jn], dcy[jn], drr[jn] = _disc(x, y, new0, k_neg)
         m += 1
-    return m, alloc, total, chord_lines, chord_neuron
+    return m, alloc, total
 
 
 @njit(cache=True)
@@ -723,6 +694,227 @@ def _centroid_ball(x, y, p0, k):
 
 # --- the search --------------------------------------------------------------------------------
 
+# Codes the search returns to its driver (:func:`run_clipping`), which grows the named
+# buffers and resumes it. The search never replaces an array itself: numba counts the
+# references of an array variable reassigned in a loop atomically on every iteration,
+# which cost half the kernel's time when the buffers grew in place.
+DONE = 0
+NEED_ROOM = 1
+
+# Slots of the search's resumable state (an int64 array).
+ST_LEVEL, ST_CELL, ST_ENTER, ST_REGIONS, ST_OUT_V = 0, 1, 2, 3, 4
+# (and, while a cell is being cut: the next line, the parts so far, the end of the row's
+# slots and its vertices)
+ST_CUTTING, ST_LINE, ST_N_SUB, ST_ALLOC, ST_TOTAL = 5, 6, 7, 8, 9
+N_STATE = 10
+# Slots of the sizes the search asks for.
+NEED_V, NEED_P, NEED_SCRATCH, NEED_CHORDS, NEED_R, NEED_OUT_V = 0, 1, 2, 3, 4, 5
+# (and how many entries of the vertex and part pools are in use, to be kept)
+KEEP_V, KEEP_P = 6, 7
+
+
+@njit(cache=True)
+def _search(state, need, mag0, unit_off, wt, w_rows, wt_off, w_l1, bias, slope,
+            is_neuron, neuron_id, n_bytes, eps, parallel, store, limit, forms, base, scaled,
+            base_packed, packed, base_bits, bits, cross, lines, grad_max, n_cross, n_child,
+            next_child, previous, updates, vbase, vtop, cbase, n_parts, vx, vy, vid, vlab, pst,
+            pln, pcap, pcx, pcy, prr, pbits, porder, pkeys, tx, ty, tid, tlab, dist, cls, ix,
+            iy, iid, counters, chord_lines, chord_neuron, patterns, points, radii, indptr, oxy,
+            olab, oid):
+    """The depth-first search of :func:`run_clipping`, from the point ``state`` holds.
+
+    Runs until every region is found (returns :data:`DONE`) or a buffer is too small for
+    the next step (returns :data:`NEED_ROOM` with the sizes wanted in ``need``; the step
+    is then taken on resumption: entering a cell, the next cut of the cell being cut, or
+    storing a region).
+    """
+    L = unit_off.shape[0] - 1
+    nb = max(n_bytes, 1)
+    level = state[ST_LEVEL]
+    cell = state[ST_CELL]
+    enter = state[ST_ENTER] == 1
+    n_regions = state[ST_REGIONS]
+    n_out_v = state[ST_OUT_V]
+    cutting = state[ST_CUTTING] == 1
+    ci0 = state[ST_LINE]
+    n_sub = state[ST_N_SUB]
+    alloc = state[ST_ALLOC]
+    total = state[ST_TOTAL]
+    status = DONE
+    while True:
+        if enter:
+            # Cut cell `cell` of row `level` by layer `level`; its parts go to row level + 1.
+            g = cbase[level] + cell
+            p0 = pst[g]
+            pn = pln[g]
+            nc = _classify_layer(level, vx, vy, p0, pn, pcx[g], pcy[g], prr[g], forms, bits,
+                                 base_bits, cross, lines, grad_max, mag0, unit_off, w_rows,
+                                 wt_off, w_l1, bias, slope, is_neuron, eps, parallel)
+            n_cross[level] = nc
+            row = level + 1
+            slot = pn + min(nc, SLACK)
+            cb = cbase[level] + n_parts[level]
+            alloc = vtop[level]
+            if (tx.shape[0] < pn + nc or vx.shape[0] < alloc + slot
+                    or pst.shape[0] < cb + 1):
+                need[NEED_SCRATCH] = 2 * (pn + nc)
+                need[NEED_V] = alloc + slot
+                need[NEED_P] = cb + 1
+                need[KEEP_V] = alloc
+                need[KEEP_P] = cb
+                status = NEED_ROOM
+                break
+            enter = False
+            u0 = unit_off[level]
+            for q in range(nb):
+                base_packed[level, q] = 0
+            for u in range(unit_off[level + 1] - u0):
+                g = neuron_id[u0 + u]
+                if g >= 0 and base_bits[level, u] == 1:
+                    base_packed[level, g >> 3] |= np.uint8(1 << (7 - (g & 7)))
+            if level < L - 1:
+                _base_forms(level, forms, base, base_bits, unit_off, w_rows, wt_off, bias, slope,
+                            is_neuron, scaled)
+            vbase[row] = alloc
+            cbase[row] = cb
+            for i in range(pn):
+                vx[alloc + i] = vx[p0 + i]
+                vy[alloc + i] = vy[p0 + i]
+                vid[alloc + i] = vid[p0 + i]
+                vlab[alloc + i] = vlab[p0 + i]
+            pst[cb] = alloc
+            pln[cb] = pn
+            pcap[cb] = slot
+            pcx[cb], pcy[cb], prr[cb] = _disc(vx, vy, alloc, pn)
+            alloc += slot
+            n_sub = 1
+            total = pn
+            cutting = True
+            ci0 = 0
+        if cutting:
+            row = level + 1
+            cb = cbase[row]
+            nc = n_cross[level]
+            for ci in range(ci0, nc):
+                spare = min(nc - 1 - ci, SLACK)
+                if alloc - vbase[row] > 2 * (total + n_sub * SLACK) + 4096:
+                    # Cuts leave old slots behind: pack the row when half of it is waste.
+                    alloc = _compact_parts(vx, vy, vid, vlab, pst, pln, pcap, cb, n_sub,
+                                           vbase[row], spare + 1)
+                need_v = alloc + 2 * (total + n_sub * (1 + spare))
+                need_p = cb + 2 * n_sub
+                need_c = counters[0] + n_sub
+                if (vx.shape[0] < need_v or pst.shape[0] < need_p
+                        or chord_lines.shape[0] < need_c):
+                    # Out of room in the middle of the cell: cut by line `ci` on resumption.
+                    need[NEED_V] = need_v
+                    need[NEED_P] = need_p
+                    need[NEED_CHORDS] = need_c
+                    need[KEEP_V] = alloc
+                    need[KEEP_P] = cb + n_sub
+                    ci0 = ci
+                    status = NEED_ROOM
+                    break
+                n_sub, alloc, total = _cut_parts(
+                    vx, vy, vid, vlab, pst, pln, pcap, pbits, pcx, pcy, prr, cb, n_sub, alloc,
+                    total, spare, ci, lines[level, ci, 0], lines[level, ci, 1],
+                    lines[level, ci, 2], eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid,
+                    counters, chord_lines, chord_neuron,
+                    neuron_id[unit_off[level] + cross[level, ci]])
+            if status == NEED_ROOM:
+                break
+            cutting = False
+            vtop[row] = alloc
+            n_parts[row] = n_sub
+            n_child[level] = n_sub
+            next_child[level] = 0
+            previous[level] = -1
+            if level < L - 1 and n_sub > 2:
+                _spatial_order(pcx, pcy, cb, n_sub, porder, pkeys)
+            else:
+                for j in range(cb, cb + n_sub):
+                    porder[j] = j
+        if next_child[level] >= n_child[level]:
+            if level == 0:
+                break
+            level -= 1
+            continue
+        row = level + 1
+        gc = porder[cbase[row] + next_child[level]]
+        if level == L - 1 and store != 0:
+            k = pln[gc]
+            if patterns.shape[0] < n_regions + 1 or oxy.shape[0] < n_out_v + k:
+                need[NEED_R] = n_regions + 1
+                need[NEED_OUT_V] = n_out_v + k
+                status = NEED_ROOM
+                break
+        child = gc - cbase[row]
+        next_child[level] += 1
+        nc = n_cross[level]
+        u0 = unit_off[level]
+        for q in range(nb):
+            packed[level, q] = base_packed[level, q]
+        for ci in range(nc):
+            if _bit(pbits, gc, ci) == 1:
+                g = neuron_id[u0 + cross[level, ci]]
+                packed[level, g >> 3] |= np.uint8(1 << (7 - (g & 7)))
+        if level < L - 1:
+            for u in range(unit_off[level + 1] - u0):
+                bits[level, u] = base_bits[level, u]
+            for ci in range(nc):
+                bits[level, cross[level, ci]] = _bit(pbits, gc, ci)
+            # Neighbouring siblings differ in few bits: update the previous sibling's forms,
+            # recomputing from the base now and then to keep rounding errors small.
+            if previous[level] < 0 or updates[level] >= 64:
+                _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slope)
+                updates[level] = 0
+            else:
+                _sibling_forms(level, nc, forms, cross, unit_off, wt, wt_off, slope, pbits,
+                               previous[level], gc)
+                updates[level] += 1
+            previous[level] = gc
+            level = row
+            cell = child
+            enter = True
+            continue
+        # A region.
+        r = n_regions
+        n_regions += 1
+        if limit > 0 and n_regions > limit:
+            break
+        if store == 0:
+            continue
+        for q in range(nb):
+            byte = packed[0, q]
+            for lv in range(1, L):
+                byte |= packed[lv, q]
+            patterns[r, q] = byte
+        p0 = pst[gc]
+        k = pln[gc]
+        for i in range(k):
+            oxy[n_out_v + i, 0] = vx[p0 + i]
+            oxy[n_out_v + i, 1] = vy[p0 + i]
+            olab[n_out_v + i] = vlab[p0 + i]
+            oid[n_out_v + i] = vid[p0 + i]
+        n_out_v += k
+        indptr[r + 1] = n_out_v
+        gx, gy, rad = _centroid_ball(vx, vy, p0, k)
+        points[r, 0] = gx
+        points[r, 1] = gy
+        radii[r] = rad
+    state[ST_LEVEL] = level
+    state[ST_CELL] = cell
+    state[ST_ENTER] = 1 if enter else 0
+    state[ST_REGIONS] = n_regions
+    state[ST_OUT_V] = n_out_v
+    state[ST_CUTTING] = 1 if cutting else 0
+    state[ST_LINE] = ci0
+    state[ST_N_SUB] = n_sub
+    state[ST_ALLOC] = alloc
+    state[ST_TOTAL] = total
+    return status
+
+
 @njit(cache=True)
 def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, w_rows, wt_off,
                  w_l1, bias, slope, is_neuron, neuron_id, chord_lines, n_bytes, eps, parallel,
@@ -752,6 +944,9 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
      chord_neuron, n_ids)
         with ``xy`` (n_vertices, 2), int32 ``labels`` and ``ids``, and the neuron of every
         chord (-1 for the domain's sides); arrays may be views of larger buffers.
+
+    The search (:func:`_search`) runs in its buffers until one is too small; this driver
+    then grows it and resumes the search.
     """
     L = unit_off.shape[0] - 1
     maxw = 1
@@ -796,31 +991,21 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     vtop = np.zeros(L + 1, dtype=np.int64)
     cbase = np.zeros(L + 1, dtype=np.int64)
     n_parts = np.zeros(L + 1, dtype=np.int64)
-    scratch = 64
-    tx = np.empty(scratch)
-    ty = np.empty(scratch)
-    tid = np.empty(scratch, dtype=np.int32)
-    tlab = np.empty(scratch, dtype=np.int32)
-    dist = np.empty(scratch)
-    cls = np.empty(scratch, dtype=np.int64)
-    ix = np.empty(scratch)
-    iy = np.empty(scratch)
-    iid = np.empty(scratch, dtype=np.int32)
+    tx, ty, tid, tlab, dist, cls, ix, iy, iid = _scratch(64)
     counters = np.zeros(2, dtype=np.int64)  # chords, vertex ids
     counters[0] = chord_lines.shape[0]
-    chord_neuron = np.full(max(64, chord_lines.shape[0]), -1, dtype=np.int64)
     counters[1] = k0
+    chord_lines = _resized_2d(chord_lines, max(64, chord_lines.shape[0]), chord_lines.shape[0])
+    chord_neuron = np.full(chord_lines.shape[0], -1, dtype=np.int64)
     # Outputs.
     cap_r = 1024 if store else 1
-    patterns = np.zeros((cap_r, max(n_bytes, 1)), dtype=np.uint8)
+    patterns = np.zeros((cap_r, nb), dtype=np.uint8)
     points = np.empty((cap_r, 2))
     radii = np.empty(cap_r)
     indptr = np.zeros(cap_r + 1, dtype=np.int64)
     oxy = np.empty((8 * cap_r, 2))
     olab = np.empty(8 * cap_r, dtype=np.int32)
     oid = np.empty(8 * cap_r, dtype=np.int32)
-    n_out_v = 0
-    n_regions = 0
 
     for i in range(forms0.shape[0]):
         for k in range(3):
@@ -836,178 +1021,59 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     vtop[0] = k0
     n_parts[0] = 1
 
-    level = 0
-    cell = 0
-    enter = True
-    while True:
-        if enter:
-            # Cut cell `cell` of row `level` by layer `level`; its parts go to row level + 1.
-            enter = False
-            g = cbase[level] + cell
-            p0 = pst[g]
-            pn = pln[g]
-            nc = _classify_layer(level, vx, vy, p0, pn, pcx[g], pcy[g], prr[g], forms, bits,
-                                 base_bits, cross, lines, grad_max, mag0, unit_off, w_rows,
-                                 wt_off, w_l1, bias, slope, is_neuron, eps, parallel)
-            n_cross[level] = nc
-            u0 = unit_off[level]
-            for q in range(nb):
-                base_packed[level, q] = 0
-            for u in range(unit_off[level + 1] - u0):
-                g = neuron_id[u0 + u]
-                if g >= 0 and base_bits[level, u] == 1:
-                    base_packed[level, g >> 3] |= np.uint8(1 << (7 - (g & 7)))
-            if level < L - 1:
-                _base_forms(level, forms, base, base_bits, unit_off, w_rows, wt_off, bias, slope,
-                            is_neuron, scaled)
-            row = level + 1
-            slot = pn + min(nc, SLACK)
-            if tx.shape[0] < pn + nc:
-                scratch = 2 * (pn + nc)
-                tx = np.empty(scratch)
-                ty = np.empty(scratch)
-                tid = np.empty(scratch, dtype=np.int32)
-                tlab = np.empty(scratch, dtype=np.int32)
-                dist = np.empty(scratch)
-                cls = np.empty(scratch, dtype=np.int64)
-                ix = np.empty(scratch)
-                iy = np.empty(scratch)
-                iid = np.empty(scratch, dtype=np.int32)
-            vbase[row] = vtop[level]
-            cb = cbase[level] + n_parts[level]
-            cbase[row] = cb
-            alloc = vbase[row]
-            vx = _grow_f1(vx, alloc + slot, alloc)
-            vy = _grow_f1(vy, alloc + slot, alloc)
-            vid = _grow_1d(vid, alloc + slot, alloc)
-            vlab = _grow_1d(vlab, alloc + slot, alloc)
-            # (Each buffer checks its own size: they may grow at different rates.)
-            pst = _grow_i1(pst, cb + 1, cb)
-            pln = _grow_i1(pln, cb + 1, cb)
-            pcap = _grow_i1(pcap, cb + 1, cb)
-            pcx = _grow_f1(pcx, cb + 1, cb)
-            pcy = _grow_f1(pcy, cb + 1, cb)
-            prr = _grow_f1(prr, cb + 1, cb)
-            pbits = _grow_b2(pbits, cb + 1, cb)
-            porder = _grow_i1(porder, cb + 1, cb)
-            pkeys = _grow_i1(pkeys, cb + 1, cb)
-            for i in range(pn):
-                vx[alloc + i] = vx[p0 + i]
-                vy[alloc + i] = vy[p0 + i]
-                vid[alloc + i] = vid[p0 + i]
-                vlab[alloc + i] = vlab[p0 + i]
-            pst[cb] = alloc
-            pln[cb] = pn
-            pcap[cb] = slot
-            pcx[cb], pcy[cb], prr[cb] = _disc(vx, vy, alloc, pn)
-            alloc += slot
-            n_sub = 1
-            total = pn
-            for ci in range(nc):
-                spare = min(nc - 1 - ci, SLACK)
-                if alloc - vbase[row] > 2 * (total + n_sub * SLACK) + 4096:
-                    # Cuts leave old slots behind: pack the row when half of it is waste.
-                    alloc = _compact_parts(vx, vy, vid, vlab, pst, pln, pcap, cb, n_sub,
-                                           vbase[row], spare + 1)
-                need_v = alloc + 2 * (total + n_sub * (1 + spare))
-                vx = _grow_f1(vx, need_v, alloc)
-                vy = _grow_f1(vy, need_v, alloc)
-                vid = _grow_1d(vid, need_v, alloc)
-                vlab = _grow_1d(vlab, need_v, alloc)
-                need_p = cb + 2 * n_sub
-                keep = cb + n_sub
-                pst = _grow_i1(pst, need_p, keep)
-                pln = _grow_i1(pln, need_p, keep)
-                pcap = _grow_i1(pcap, need_p, keep)
-                pcx = _grow_f1(pcx, need_p, keep)
-                pcy = _grow_f1(pcy, need_p, keep)
-                prr = _grow_f1(prr, need_p, keep)
-                pbits = _grow_b2(pbits, need_p, keep)
-                porder = _grow_i1(porder, need_p, keep)
-                pkeys = _grow_i1(pkeys, need_p, keep)
-                n_sub, alloc, total, chord_lines, chord_neuron = _cut_parts(
-                    vx, vy, vid, vlab, pst, pln, pcap, pbits, pcx, pcy, prr, cb, n_sub, alloc,
-                    total, spare, ci, lines[level, ci, 0], lines[level, ci, 1], lines[level, ci, 2],
-                    eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters, chord_lines,
-                    chord_neuron, neuron_id[unit_off[level] + cross[level, ci]])
-            vtop[row] = alloc
-            n_parts[row] = n_sub
-            n_child[level] = n_sub
-            next_child[level] = 0
-            previous[level] = -1
-            if level < L - 1 and n_sub > 2:
-                _spatial_order(pcx, pcy, cb, n_sub, porder, pkeys)
-            else:
-                for j in range(cb, cb + n_sub):
-                    porder[j] = j
-        if next_child[level] >= n_child[level]:
-            if level == 0:
-                break
-            level -= 1
-            continue
-        row = level + 1
-        gc = porder[cbase[row] + next_child[level]]
-        child = gc - cbase[row]
-        next_child[level] += 1
-        nc = n_cross[level]
-        u0 = unit_off[level]
-        for q in range(nb):
-            packed[level, q] = base_packed[level, q]
-        for ci in range(nc):
-            if _bit(pbits, gc, ci) == 1:
-                g = neuron_id[u0 + cross[level, ci]]
-                packed[level, g >> 3] |= np.uint8(1 << (7 - (g & 7)))
-        if level < L - 1:
-            for u in range(unit_off[level + 1] - u0):
-                bits[level, u] = base_bits[level, u]
-            for ci in range(nc):
-                bits[level, cross[level, ci]] = _bit(pbits, gc, ci)
-            # Neighbouring siblings differ in few bits: update the previous sibling's forms,
-            # recomputing from the base now and then to keep rounding errors small.
-            if previous[level] < 0 or updates[level] >= 64:
-                _child_forms(level, nc, forms, base, bits, cross, unit_off, wt, wt_off, slope)
-                updates[level] = 0
-            else:
-                _sibling_forms(level, nc, forms, cross, unit_off, wt, wt_off, slope, pbits,
-                               previous[level], gc)
-                updates[level] += 1
-            previous[level] = gc
-            level = row
-            cell = child
-            enter = True
-            continue
-        # A region.
-        r = n_regions
-        n_regions += 1
-        if limit > 0 and n_regions > limit:
-            break
-        if store == 0:
-            continue
-        patterns = _grow_rows_slowly(patterns, r + 1, r)
-        points = _grow_f2(points, r + 1, r)
-        radii = _grow_f1(radii, r + 1, r)
-        indptr = _grow_i1(indptr, r + 2, r + 1)
-        for q in range(nb):
-            byte = packed[0, q]
-            for lv in range(1, L):
-                byte |= packed[lv, q]
-            patterns[r, q] = byte
-        p0 = pst[gc]
-        k = pln[gc]
-        oxy = _grow_f2(oxy, n_out_v + k, n_out_v)
-        olab = _grow_1d(olab, n_out_v + k, n_out_v)
-        oid = _grow_1d(oid, n_out_v + k, n_out_v)
-        for i in range(k):
-            oxy[n_out_v + i, 0] = vx[p0 + i]
-            oxy[n_out_v + i, 1] = vy[p0 + i]
-            olab[n_out_v + i] = vlab[p0 + i]
-            oid[n_out_v + i] = vid[p0 + i]
-        n_out_v += k
-        indptr[r + 1] = n_out_v
-        gx, gy, rad = _centroid_ball(vx, vy, p0, k)
-        points[r, 0] = gx
-        points[r, 1] = gy
-        radii[r] = rad
+    state = np.zeros(N_STATE, dtype=np.int64)
+    state[ST_ENTER] = 1
+    need = np.zeros(8, dtype=np.int64)
+    while _search(state, need, mag0, unit_off, wt, w_rows, wt_off, w_l1, bias, slope,
+                  is_neuron, neuron_id, n_bytes, eps, parallel, store, limit, forms, base,
+                  scaled, base_packed, packed, base_bits, bits, cross, lines, grad_max, n_cross,
+                  n_child, next_child, previous, updates, vbase, vtop, cbase, n_parts, vx, vy,
+                  vid, vlab, pst, pln, pcap, pcx, pcy, prr, pbits, porder, pkeys, tx, ty, tid,
+                  tlab, dist, cls, ix, iy, iid, counters, chord_lines, chord_neuron, patterns,
+                  points, radii, indptr, oxy, olab, oid) == NEED_ROOM:
+        # Grow what the search asked for, each group of buffers to one size, keeping
+        # the entries in use; the patterns, the largest output, by a quarter (a small
+        # step keeps the copy made while growing small), everything else by half.
+        if need[NEED_SCRATCH] > tx.shape[0]:
+            tx, ty, tid, tlab, dist, cls, ix, iy, iid = _scratch(need[NEED_SCRATCH])
+        if need[NEED_V] > vx.shape[0]:
+            size = _larger(vx.shape[0], need[NEED_V], 2)
+            keep = need[KEEP_V]
+            vx = _resized_1d(vx, size, keep)
+            vy = _resized_1d(vy, size, keep)
+            vid = _resized_1d(vid, size, keep)
+            vlab = _resized_1d(vlab, size, keep)
+        if need[NEED_P] > pst.shape[0]:
+            size = _larger(pst.shape[0], need[NEED_P], 2)
+            keep = need[KEEP_P]
+            pst = _resized_1d(pst, size, keep)
+            pln = _resized_1d(pln, size, keep)
+            pcap = _resized_1d(pcap, size, keep)
+            pcx = _resized_1d(pcx, size, keep)
+            pcy = _resized_1d(pcy, size, keep)
+            prr = _resized_1d(prr, size, keep)
+            pbits = _resized_2d(pbits, size, keep)
+            porder = _resized_1d(porder, size, keep)
+            pkeys = _resized_1d(pkeys, size, keep)
+        if need[NEED_CHORDS] > chord_lines.shape[0]:
+            size = _larger(chord_lines.shape[0], need[NEED_CHORDS], 2)
+            chord_lines = _resized_2d(chord_lines, size, counters[0])
+            chord_neuron = _resized_1d(chord_neuron, size, counters[0])
+        if need[NEED_R] > patterns.shape[0]:
+            size = _larger(patterns.shape[0], need[NEED_R], 4)
+            r = state[ST_REGIONS]
+            patterns = _resized_2d(patterns, size, r)
+            points = _resized_2d(points, size, r)
+            radii = _resized_1d(radii, size, r)
+            indptr = _resized_1d(indptr, size + 1, r + 1)
+        if need[NEED_OUT_V] > oxy.shape[0]:
+            size = _larger(oxy.shape[0], need[NEED_OUT_V], 2)
+            n_out_v = state[ST_OUT_V]
+            oxy = _resized_2d(oxy, size, n_out_v)
+            olab = _resized_1d(olab, size, n_out_v)
+            oid = _resized_1d(oid, size, n_out_v)
+    n_regions = state[ST_REGIONS]
+    n_out_v = state[ST_OUT_V]
     return (n_regions, patterns[:n_regions], points[:n_regions], radii[:n_regions],
             indptr[:n_regions + 1], oxy[:n_out_v], olab[:n_out_v], oid[:n_out_v],
             chord_lines[:counters[0]], chord_neuron[:counters[0]], counters[1])
