@@ -520,3 +520,27 @@ def test_explicit_plane_method_says_why_it_cannot_run(monkeypatch):
         plr.partition(net, box, method="plane")
     with pytest.raises(plr.SolverError, match="V - E \\+ F = 2"):
         plr.count_regions(net, box, method="plane")
+
+
+def test_when_both_engines_fail_the_error_gives_both_reasons(monkeypatch):
+    # The 2-D engine declines, the general engine then cannot certify a region: the
+    # SolverError the user sees says why each engine failed.
+    from plregions.engines import plane as plane_module
+    from plregions.partition import api
+
+    def declines(*args, **kwargs):
+        raise plane_module.WindowTooLarge("vertices of the partition lie beyond 1e+19")
+
+    def cannot_certify(*args, **kwargs):
+        raise plr.SolverError("no LP backend could decide whether a region exists")
+
+    monkeypatch.setattr(plane_module, "enumerate_plane", declines)
+    monkeypatch.setattr(api, "_iter_leaves", cannot_certify)
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
+    both = "could decide.*the exact 2-D engine, tried first, declined: vertices.*1e\\+19"
+    with pytest.raises(plr.SolverError, match=both):
+        plr.partition(net)
+    with pytest.raises(plr.SolverError, match=both):
+        plr.count_regions(net)
+    # A bounded domain the 2-D engine accepts never reaches the general engine.
+    assert plr.count_regions(net, plr.Box([-1, -1], [1, 1])) == 4

@@ -38,9 +38,11 @@ def net_of(d, seed=0, widths=(6, 4)):
     (lambda: plr.Segment([1.0, 2.0], [1.0, 2.0]), "zero length"),
     (lambda: plr.Segment([1.0, 2.0], [1.0, 2.0, 3.0]), "start has 2, end has 3"),
     (lambda: plr.Segment([], []), "is empty"),
+    (lambda: plr.Plane([0], [1], [2]), "needs an input space of 2 or more dimensions"),
 ], ids=["parallel", "antiparallel", "zero-u", "zero-v", "sizes", "s-bounds", "t-bounds",
         "bounds-shape", "infinite-bounds", "nan", "collinear", "coincident-points",
-        "negative-margin", "through-sizes", "zero-segment", "segment-sizes", "empty"])
+        "negative-margin", "through-sizes", "zero-segment", "segment-sizes", "empty",
+        "one-input"])
 def test_degenerate_slices_are_refused(build, match):
     with pytest.raises(plr.InvalidDomainError, match=match):
         build()

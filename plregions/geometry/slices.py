@@ -264,6 +264,11 @@ class Plane:
         u = _point(u, "Plane u")
         v = _point(v, "Plane v")
         _same_length({"origin": origin, "u": u, "v": v}, "Plane")
+        if origin.size < 2:
+            raise InvalidDomainError(
+                "a Plane needs an input space of 2 or more dimensions, got points with 1 "
+                "entry; for a 1-input network use plr.Segment(a, b) or plr.Box([lo], [hi])"
+            )
         for name, vec in (("u", u), ("v", v)):
             if not np.any(vec != 0):
                 raise InvalidDomainError(

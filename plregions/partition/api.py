@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -207,12 +208,30 @@ def _low_dim_engine(net: Network, domain, method: str) -> str | None:
     return method if method in ("plane", "line") else None
 
 
+class _Declined(Exception):
+    """The 2-D engine declined a domain (its reason is the message); the general engine
+    runs instead."""
+
+
+@contextmanager
+def _after_declining(reason: str | None):
+    """Add the 2-D engine's reason for declining to a :class:`SolverError` of the general
+    engine that ran instead (both engines then failed, and the user needs both reasons)."""
+    try:
+        yield
+    except SolverError as err:
+        if reason is None:
+            raise
+        raise SolverError(f"{err} (the exact 2-D engine, tried first, declined: {reason})"
+                          ) from err
+
+
 def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, backend: str,
                        input_slice, input_network: Network, store: bool = True,
                        max_regions: int | None = None, explicit: bool = False):
-    """Partition by the 2-D or 1-D engine, or ``None`` when it declines (the general
-    engine then runs; with ``explicit``, when that engine was asked for by name, a
-    :class:`SolverError` says why instead).
+    """Partition by the 2-D or 1-D engine; :class:`_Declined` when it declines (the
+    general engine then runs; with ``explicit``, when that engine was asked for by name,
+    a :class:`SolverError` says why instead).
 
     The engines stop as soon as they have found more than ``max_regions`` regions."""
     from plregions.engines.line import enumerate_intervals
@@ -272,7 +291,7 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
                     f"method='plane' cannot partition this domain: {err}. Use "
                     "method='auto' (it falls back to the general engine), or bound the "
                     "domain (a Box, or Plane bounds=...)") from None
-            return None
+            raise _Declined(str(err)) from None
         m = res.patterns.shape[0]
         if not store:
             return m
@@ -421,19 +440,21 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     max_regions = check_max_regions(max_regions)
     net, domain, input_slice = slice_problem(input_network, domain, tolerance)
     engine = _low_dim_engine(net, domain, method)
+    declined = None
     if engine is not None:
         check_backend(backend)
-        part = _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
-                                  input_network, max_regions=max_regions,
-                                  explicit=method == engine)
-        if part is not None:
-            return part
-        method = "layerwise"
+        try:
+            return _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
+                                      input_network, max_regions=max_regions,
+                                      explicit=method == engine)
+        except _Declined as reason:
+            declined, method = str(reason), "layerwise"
     stats = LPStats()
     start = time.perf_counter()
-    leaves, halfspaces, scale, tolerance, frame = _iter_leaves(
-        net, domain, method, tolerance, backend, stats, max_regions, input_slice)
-    packed, points_arr, radii = collect_leaves(leaves, net.n_neurons, net.n_in)
+    with _after_declining(declined):
+        leaves, halfspaces, scale, tolerance, frame = _iter_leaves(
+            net, domain, method, tolerance, backend, stats, max_regions, input_slice)
+        packed, points_arr, radii = collect_leaves(leaves, net.n_neurons, net.n_in)
     seconds = time.perf_counter() - start
     return Partition(net, domain, packed, points_arr, radii,
                      halfspaces=halfspaces, scale=scale, tolerance=tolerance, backend=backend,
@@ -498,17 +519,19 @@ def count_regions(net: Network, domain=None, *, method: str = "auto", backend: s
     max_regions = check_max_regions(max_regions)
     net, domain, input_slice = slice_problem(input_network, domain, tolerance)
     engine = _low_dim_engine(net, domain, method)
+    declined = None
     if engine is not None:
         check_backend(backend)
-        count = _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
-                                   input_network, store=False, max_regions=max_regions,
-                                   explicit=method == engine)
-        if count is not None:
-            return int(count)
-        method = "layerwise"
-    leaves = _iter_leaves(net, domain, method, tolerance, backend, LPStats(), max_regions,
-                          input_slice)[0]
-    return sum(1 for _ in leaves)
+        try:
+            return int(_low_dim_partition(net, domain, engine, tolerance, backend,
+                                          input_slice, input_network, store=False,
+                                          max_regions=max_regions, explicit=method == engine))
+        except _Declined as reason:
+            declined, method = str(reason), "layerwise"
+    with _after_declining(declined):
+        leaves = _iter_leaves(net, domain, method, tolerance, backend, LPStats(), max_regions,
+                              input_slice)[0]
+        return sum(1 for _ in leaves)
 
 
 def region_at(net: Network, x, domain=None, *, tolerance: Tolerance | None = None,
