@@ -25,12 +25,15 @@ from plregions.analysis.stats import (
 from plregions.datasets import default_network, digits_network, load_digits, load_iris
 from plregions.engines.line import AffinePiece, LinePieces, affine_pieces
 from plregions.errors import (
+    EngineFallbackWarning,
     InvalidArgumentError,
     InvalidDomainError,
     InvalidNetworkError,
     MissingDependencyError,
     PLRegionsError,
+    PLRegionsWarning,
     RegionLimitError,
+    ResolutionWarning,
     SolverError,
     UnsupportedLayerError,
 )
@@ -44,10 +47,10 @@ from plregions.plotting import plot_affine_pieces, plot_partition, plot_region_g
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "Box", "Facet", "InvalidArgumentError", "InvalidDomainError",
-    "InvalidNetworkError",
-    "MissingDependencyError", "Network", "PLRegionsError", "Partition", "Polytope", "Region",
-    "RegionLimitError",
+    "Activation", "Box", "EngineFallbackWarning", "Facet", "InvalidArgumentError",
+    "InvalidDomainError", "InvalidNetworkError",
+    "MissingDependencyError", "Network", "PLRegionsError", "PLRegionsWarning", "Partition",
+    "Polytope", "Region", "RegionLimitError", "ResolutionWarning",
     "SolverError", "Tolerance", "UnsupportedLayerError", "count_regions", "from_arrays",
     "partition", "region_at", "region_graph", "save_network",
     "RegionBounds", "RegionReport", "always_active_neurons", "analyze",

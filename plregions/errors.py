@@ -20,6 +20,9 @@ __all__ = [
     "MissingDependencyError",
     "SolverError",
     "RegionLimitError",
+    "PLRegionsWarning",
+    "ResolutionWarning",
+    "EngineFallbackWarning",
 ]
 
 
@@ -91,6 +94,25 @@ class RegionLimitError(PLRegionsError, RuntimeError):
 
     def __reduce__(self):
         return type(self), (self.reason, self.n_found, self.max_regions)
+
+
+class PLRegionsWarning(UserWarning):
+    """A result is right by plregions' definitions but may not be what was meant."""
+
+
+class ResolutionWarning(PLRegionsWarning):
+    """Many regions found are close to the tolerance's resolution at the domain's scale.
+
+    A region exists only if it holds a ball of radius above ``tolerance.radius * scale``
+    (see :class:`~plregions.Tolerance`); when many of those found are only a few times
+    larger, smaller ones probably exist and are not counted, and a larger domain (a
+    larger scale) resolves fewer of them.
+    """
+
+
+class EngineFallbackWarning(PLRegionsWarning):
+    """The exact 2-D engine declined a domain, and the general engine (slower by orders
+    of magnitude) ran instead."""
 
 
 def check_max_regions(max_regions) -> int | None:

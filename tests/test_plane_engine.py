@@ -13,6 +13,8 @@ import os
 import pathlib
 import subprocess
 import sys
+import warnings
+from contextlib import nullcontext
 
 import numpy as np
 import pytest
@@ -452,9 +454,15 @@ def _declines(net) -> bool:
 
 def check_far(seed):
     net, _ = far_case(seed)
-    part = plr.partition(net)
-    # The only fallback allowed (method="auto") is a window too large for the engine.
-    assert (part.method == "layerwise") == _declines(net)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        part = plr.partition(net)
+    fell_back = [w for w in caught if issubclass(w.category, plr.EngineFallbackWarning)]
+    # The only fallback allowed (method="auto") is a window too large for the engine, and
+    # it is announced.
+    assert (part.method == "layerwise") == _declines(net) == bool(fell_back)
+    if fell_back:
+        assert "too far from the domain's scale" in str(fell_back[0].message)
     if part.method == "plane":
         assert_same_partition(part, plr.partition(net, method="layerwise"), bounded=True)
         V, E, F = part.polygons.euler
@@ -464,6 +472,7 @@ def check_far(seed):
 FAR_SAMPLE = list(range(16))
 
 
+@pytest.mark.filterwarnings("ignore::plregions.EngineFallbackWarning")
 def test_far_cases_are_varied():
     cases = [far_case(seed) for seed in FAR_SAMPLE]
     distances = np.array([distance for _, distance in cases])
@@ -494,8 +503,14 @@ def test_a_triangle_thinner_than_the_tolerance_is_no_region(delta, expected):
     net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
                           [[0.0, 0.0, -delta], [0.0]])
     box = plr.Box([-1, -1], [1, 1])
-    plane = plr.partition(net, box, method="plane")
-    layerwise = plr.partition(net, box, method="layerwise")
+    # A region a few times the resolution among 7: a warning says smaller ones may be lost.
+    def warns():
+        return pytest.warns(plr.ResolutionWarning) if expected == 7 else nullcontext()
+
+    with warns():
+        plane = plr.partition(net, box, method="plane")
+    with warns():
+        layerwise = plr.partition(net, box, method="layerwise")
     assert len(plane) == len(layerwise) == expected
     assert plane.method == "plane"
     V, E, F = plane.polygons.euler
@@ -514,8 +529,10 @@ def test_explicit_plane_method_says_why_it_cannot_run(monkeypatch):
     monkeypatch.setattr(plane_module, "enumerate_polygons", declines)
     net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
     box = plr.Box([-1, -1], [1, 1])
-    assert plr.partition(net, box).method == "layerwise"
-    assert plr.count_regions(net, box) == 4
+    with pytest.warns(plr.EngineFallbackWarning, match="V - E \\+ F = 2 != 1.*general engine"):
+        assert plr.partition(net, box).method == "layerwise"
+    with pytest.warns(plr.EngineFallbackWarning):
+        assert plr.count_regions(net, box) == 4
     with pytest.raises(plr.SolverError, match="method='plane' cannot partition"):
         plr.partition(net, box, method="plane")
     with pytest.raises(plr.SolverError, match="V - E \\+ F = 2"):
@@ -538,9 +555,52 @@ def test_when_both_engines_fail_the_error_gives_both_reasons(monkeypatch):
     monkeypatch.setattr(api, "_iter_leaves", cannot_certify)
     net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]])
     both = "could decide.*the exact 2-D engine, tried first, declined: vertices.*1e\\+19"
+    warnings.simplefilter("ignore", plr.EngineFallbackWarning)
     with pytest.raises(plr.SolverError, match=both):
         plr.partition(net)
     with pytest.raises(plr.SolverError, match=both):
         plr.count_regions(net)
     # A bounded domain the 2-D engine accepts never reaches the general engine.
     assert plr.count_regions(net, plr.Box([-1, -1], [1, 1])) == 4
+
+
+@pytest.mark.parametrize("method", ["auto", "layerwise"])
+def test_a_whole_plane_has_the_same_regions_however_long_u_and_v_are(method):
+    # The tolerance of a whole plane is measured in the input space: scaling u and v
+    # rescales the coordinates (s, t) and nothing else. (With a tolerance fixed in
+    # (s, t), u and v a million times longer lost two regions of radius 2.5e-4.)
+    rng = np.random.default_rng(0)
+    net = plr.from_arrays([rng.normal(size=(8, 3)), rng.normal(size=(8, 8)),
+                           rng.normal(size=(1, 8))],
+                          [rng.normal(size=8), rng.normal(size=8), rng.normal(size=1)])
+    o, u, v = rng.normal(size=3), rng.normal(size=3), rng.normal(size=3)
+    parts = {k: plr.partition(net, plr.Plane(o, k * u, k * v), method=method)
+             for k in (1e-6, 1.0, 1e6)}
+    one = parts[1.0]
+    assert len(one) == 149 and int(one.is_bounded.sum()) == 121
+    order = np.lexsort(one.patterns.T[::-1])
+    for k, part in parts.items():
+        assert part.method == ("plane" if method == "auto" else "layerwise")
+        assert np.array_equal(np.sort(part.is_bounded), np.sort(one.is_bounded))
+        same = np.lexsort(part.patterns.T[::-1])
+        assert np.array_equal(part.patterns[same], one.patterns[order]), k
+        assert len(part.edges) == len(one.edges) == 282
+        # The same input points, up to the coordinates' scale.
+        assert np.allclose(part.input_points[same], one.input_points[order], atol=1e-6)
+
+
+def test_a_domain_much_larger_than_the_regions_warns_that_it_resolves_less():
+    # The Iris network on the plane through the species' means: all 151 regions of the
+    # whole plane are found in a window of margin 100, but the tolerance grows with the
+    # window, and with a margin of 1e6 six regions are below the resolution. Most of those
+    # left are close to it, which the warning reports (the tests fail on any warning, so
+    # every other partition in them is a case that does not warn).
+    X, y, _ = plr.load_iris()
+    net = plr.default_network()
+    means = [X[y == k].mean(axis=0) for k in range(3)]
+    assert len(plr.partition(net, plr.Plane.through(*means, margin=100))) == 151
+    assert len(plr.partition(net, plr.Plane(means[0], means[1] - means[0],
+                                            means[2] - means[0]))) == 151
+    with pytest.warns(plr.ResolutionWarning, match="of the 145 activation regions hold no "
+                      "ball of radius 100 times the resolution.*Partition a smaller domain"):
+        assert len(plr.partition(net, plr.Plane.through(*means, margin=1e6))) == 145

@@ -17,8 +17,12 @@ class Tolerance:
     in input space. Every distance threshold below is multiplied by the domain's
     ``scale``: half the largest side of a box, the inscribed radius of a polytope, 1 for
     all of R^d (partition a box to analyse a network whose geometry lives at another
-    scale); it is never below ``1e-7`` times the largest coordinate of the domain, the
-    precision floor of float64 arithmetic there. A form whose coefficients cancel to less
+    scale) and 1 in the input space for a whole :class:`~plregions.Plane` (in its
+    coordinates, 1 over the largest singular value of ``[u v]``); it is never below
+    ``1e-7`` times the largest coordinate of the domain, the precision floor of float64
+    arithmetic there. A region smaller than that is not counted, so a domain much larger
+    than the network's regions resolves fewer of them: ``plr.partition`` then warns
+    (:class:`~plregions.ResolutionWarning`). A form whose coefficients cancel to less
     than ``parallel`` times the size of the terms that made them is identically zero.
 
     Attributes

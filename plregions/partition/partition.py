@@ -31,8 +31,10 @@ class Frame:
 
     @classmethod
     def of_domain(cls, domain, center, scale) -> Frame:
+        """The frame of a domain of this centre and scale (all of R^d: centred at 0, of
+        scale 1 except on a whole plane, whose scale is that of its coordinates)."""
         if domain is None:
-            return cls(np.zeros_like(center), 1.0)
+            return cls(np.zeros_like(center), float(scale))
         return cls(np.asarray(center, dtype=float), float(scale))
 
     @property
