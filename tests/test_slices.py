@@ -59,6 +59,69 @@ def test_dimension_mismatch_with_the_network():
         plr.region_at(net, np.zeros(4), plr.Segment(np.zeros(4), np.ones(4)))
 
 
+@pytest.mark.parametrize("build, match", [
+    (lambda: plr.Plane(None, [1, 0], [0, 1]), "Plane origin: is missing \\(got None\\)"),
+    (lambda: plr.Plane([0, 0], None, [0, 1]), "Plane u: is missing"),
+    (lambda: plr.Plane([0, None], [1, 0], [0, 1]), "origin: has a missing entry \\(None\\)"),
+    (lambda: plr.Plane(["a", "b"], [1, 0], [0, 1]), "origin: is not an array of real numbers"),
+    (lambda: plr.Plane([0, 0], [1j, 0], [0, 1]), "u: is not an array of real numbers"),
+    (lambda: plr.Segment(None, [1.0]), "Segment start: is missing"),
+    (lambda: plr.Segment([0.0], [None]), "Segment end: has a missing entry"),
+    (lambda: plr.Segment([-1e308], [1e308]), "end - start overflows float64"),
+], ids=["plane-none", "u-none", "none-entry", "strings", "complex", "segment-none",
+        "segment-none-entry", "overflow"])
+def test_missing_or_non_numeric_points_are_named(build, match):
+    with pytest.raises(plr.InvalidDomainError, match=match):
+        build()
+
+
+@pytest.mark.parametrize("size", [1e-170, 1e200])
+def test_plane_directions_of_any_size(size):
+    # The squared lengths under- or overflowed: "parallel (the sine of their angle is nan)".
+    plane = plr.Plane([0.0] * 4, [size, 0, 0, 0], [0, size, 0, 0])
+    assert np.allclose(plane.project([[size, 2 * size, 0, 0]]), [[1.0, 2.0]])
+    with pytest.raises(plr.InvalidDomainError, match="parallel \\(the sine of their angle is 0"):
+        plr.Plane([0.0] * 4, [size, 0, 0, 0], [3 * size, 0, 0, 0])
+    with pytest.raises(plr.InvalidDomainError, match="parallel \\(the sine of their angle is 1e-1"):
+        plr.Plane([0.0] * 2, [size, 0], [size, 1e-12 * size])
+    assert plr.Plane([0.0] * 2, [size, 0], [size, 1e-6 * size]).ambient_dim == 2
+
+
+@pytest.mark.parametrize("start, end", [
+    ([1e12, 0, 0, 0], [1e12 + 100, 0, 0, 0]),
+    ([0.0], [1e-10]),
+    ([1e6, 1e6, 0], [1e6 + 2e-4, 1e6, 0]),
+    ([0.0, 0.0], [1e-200, 0.0]),
+], ids=["far", "short", "short-and-far", "tiny"])
+def test_segments_whose_end_points_differ_are_accepted(start, end):
+    # They were refused as "zero length" (the test was relative to the coordinates).
+    seg = plr.Segment(start, end)
+    step = np.array(end, dtype=float) - np.array(start, dtype=float)
+    assert seg.length == np.abs(step).max()
+    assert np.allclose(seg.project(seg.to_input([0.25, 1.0])), [0.25, 1.0])
+
+
+def test_slices_are_read_only():
+    # Changing u after validation made the plane degenerate (u = v) and still partitioned.
+    plane = plr.Plane.through([0, 0, 0], [1, 0, 0], [0, 1, 0])
+    seg = plr.Segment([0.0, 0.0], [1.0, 1.0])
+    arrays = {"origin": plane.origin, "u": plane.u, "v": plane.v, "bounds": plane.bounds,
+              "anchors": plane.anchors, "start": seg.start, "end": seg.end}
+    for name, array in arrays.items():
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = array[-1]
+        assert not array.flags.writeable, name
+    # What the slices hand out for computing is the caller's to change.
+    M, c = plane.affine_map()
+    M[0, 0] = 5.0
+    c[0] = 5.0
+    assert plane.u[0] == 1.0 and plane.origin[0] == 0.0
+    # Arrays given by the caller are copied, not frozen.
+    u = np.array([1.0, 0.0, 0.0])
+    plr.Plane([0, 0, 0], u, [0, 1, 0])
+    u[0] = 2.0
+
+
 def test_invalid_domain_error_is_a_value_error():
     with pytest.raises(ValueError):
         plr.Segment([0.0], [0.0])

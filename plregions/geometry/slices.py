@@ -22,10 +22,29 @@ __all__ = ["Segment", "Plane"]
 
 
 def _point(value, name: str) -> np.ndarray:
+    """A finite float64 vector (image-like arrays flattened in C order), read-only."""
+    if value is None:
+        raise InvalidDomainError(
+            f"{name}: is missing (got None); give an array with one coordinate per network "
+            "input")
     try:
-        arr = np.array(value, dtype=np.float64)
+        raw = np.asarray(value)
     except (TypeError, ValueError) as err:
         raise InvalidDomainError(f"{name}: cannot be read as a float array ({err})") from None
+    if raw.dtype == object and any(item is None for item in raw.reshape(-1)):
+        raise InvalidDomainError(
+            f"{name}: has a missing entry (None); give a number for every coordinate")
+    if raw.dtype.kind not in "biuf":
+        # Objects such as Fraction and numeric strings convert; complex numbers do not.
+        try:
+            if raw.dtype.kind not in "OUS":
+                raise TypeError
+            raw = raw.astype(np.float64)
+        except (TypeError, ValueError):
+            raise InvalidDomainError(
+                f"{name}: is not an array of real numbers (got {type(value).__name__} of "
+                f"dtype {raw.dtype}); give one real coordinate per network input") from None
+    arr = np.array(raw, dtype=np.float64)
     if arr.ndim == 0:
         arr = arr[None]
     if arr.ndim > 1:
@@ -35,7 +54,22 @@ def _point(value, name: str) -> np.ndarray:
         raise InvalidDomainError(f"{name}: is empty; give one coordinate per network input")
     if not np.all(np.isfinite(arr)):
         raise InvalidDomainError(f"{name}: contains NaN or infinite values")
+    return _read_only(arr)
+
+
+def _read_only(arr: np.ndarray) -> np.ndarray:
+    """``arr`` (a fresh array the slice owns), made read-only: slices are frozen, and a
+    direction changed after validation could make them degenerate."""
+    arr.setflags(write=False)
     return arr
+
+
+def _norm(vec: np.ndarray) -> float:
+    """Euclidean norm without overflow or underflow of the squares (1e-170, 1e200)."""
+    biggest = float(np.abs(vec).max())
+    if biggest == 0 or not np.isfinite(biggest):
+        return biggest
+    return biggest * float(np.linalg.norm(vec / biggest))
 
 
 def _array(value, what: str) -> np.ndarray:
@@ -116,12 +150,18 @@ class Segment:
         start = _point(start, "Segment start")
         end = _point(end, "Segment end")
         _same_length({"start": start, "end": end}, "Segment")
-        length = float(np.linalg.norm(end - start))
-        if not length > DEFAULT_TOLERANCE.parallel * max(1.0, float(np.abs(start).max())):
+        if np.array_equal(start, end):
             raise InvalidDomainError(
-                f"Segment has zero length (start and end are {start.tolist()!r}); "
+                f"Segment has zero length (start and end are both {start.tolist()!r}); "
                 "give two different points"
             )
+        with np.errstate(over="ignore"):
+            step = end - start
+        if not np.all(np.isfinite(step)):
+            raise InvalidDomainError(
+                "Segment: end - start overflows float64 (coordinates up to "
+                f"{float(max(np.abs(start).max(), np.abs(end).max())):.3g}); give end points "
+                "nearer each other, or rescale the inputs")
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
 
@@ -138,7 +178,7 @@ class Segment:
     @property
     def length(self) -> float:
         """Euclidean length in the input space."""
-        return float(np.linalg.norm(self.end - self.start))
+        return _norm(self.end - self.start)
 
     @property
     def bounds(self) -> np.ndarray:
@@ -192,7 +232,8 @@ class Segment:
         """
         X = _input_rows(X, self.ambient_dim, "Segment.project", 1)
         step = self.end - self.start
-        return (X - self.start) @ step / float(step @ step)
+        length = self.length
+        return ((X - self.start) @ (step / length)) / length
 
     def distance(self, X) -> np.ndarray:
         """Euclidean distances of input points (as in :meth:`project`) to the segment's line.
@@ -275,21 +316,21 @@ class Plane:
                     f"Plane {name} is the zero vector; give two non-zero, non-parallel "
                     "directions u and v"
                 )
-        nu, nv = np.linalg.norm(u), np.linalg.norm(v)
-        cross = max(0.0, (nu * nv) ** 2 - float(u @ v) ** 2) ** 0.5
-        if not cross > DEFAULT_TOLERANCE.parallel * nu * nv:
+        sine = _sine(u, v)
+        if not sine > DEFAULT_TOLERANCE.parallel:
             raise InvalidDomainError(
-                "Plane u and v are parallel (the sine of their angle is "
-                f"{cross / (nu * nv):.3g}); they must span a plane"
+                f"Plane u and v are parallel (the sine of their angle is {sine:.3g}); they "
+                "must span a plane"
             )
         if bounds is not None:
-            bounds = _bounds(bounds)
+            bounds = _read_only(_bounds(bounds))
+        if anchors is not None:
+            anchors = _read_only(np.array(anchors, dtype=np.float64))
         object.__setattr__(self, "origin", origin)
         object.__setattr__(self, "u", u)
         object.__setattr__(self, "v", v)
         object.__setattr__(self, "bounds", bounds)
-        object.__setattr__(self, "anchors",
-                           None if anchors is None else np.asarray(anchors, dtype=float))
+        object.__setattr__(self, "anchors", anchors)
 
     @classmethod
     def through(cls, p1, p2, p3, margin: float = 0.1) -> Plane:
@@ -331,8 +372,8 @@ class Plane:
         if not (margin >= 0 and np.isfinite(margin)):
             raise InvalidDomainError(f"Plane.through margin = {margin!r}; it must be >= 0")
         a, b = p2 - p1, p3 - p1
-        na, nb = np.linalg.norm(a), np.linalg.norm(b)
-        size = max(na, nb, float(np.linalg.norm(p3 - p2)))
+        na, nb = _norm(a), _norm(b)
+        size = max(na, nb, _norm(p3 - p2))
         if size == 0 or na == 0 or nb == 0:
             raise InvalidDomainError(
                 "Plane.through: two of the points p1, p2, p3 coincide; give three points "
@@ -340,7 +381,7 @@ class Plane:
             )
         u = a / na
         w = b - (b @ u) * u
-        nw = np.linalg.norm(w)
+        nw = _norm(w)
         if not nw > DEFAULT_TOLERANCE.parallel * nb:
             raise InvalidDomainError(
                 "Plane.through: the points p1, p2, p3 are collinear (p3 lies on the line "
@@ -444,6 +485,15 @@ class Plane:
                  if self.ambient_dim <= 4 else f"in R^{self.ambient_dim}")
         box = "" if self.bounds is None else f", bounds={self.bounds.tolist()}"
         return f"Plane({where}{box})"
+
+
+def _sine(u: np.ndarray, v: np.ndarray) -> float:
+    """Sine of the angle between two non-zero vectors, from unit vectors (no overflow or
+    underflow of their squared lengths) as the length of the part of one orthogonal to
+    the other (accurate for nearly parallel vectors, unlike ``sqrt(1 - cos^2)``)."""
+    u_hat = u / _norm(u)
+    v_hat = v / _norm(v)
+    return _norm(v_hat - (u_hat @ v_hat) * u_hat)
 
 
 def _bounds(bounds) -> np.ndarray:
