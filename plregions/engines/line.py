@@ -2,15 +2,34 @@
 
 Inside an interval on which layers ``< l`` keep their pattern, every pre-activation of
 layer ``l`` is affine in the line's parameter ``s``: a neuron is identically constant there
-(active iff the constant is ``> 0``) or vanishes at one point ``s* = -c / a``. The roots
-farther than ``eps = Tolerance.radius * scale`` from both ends split the interval; roots
-closer than ``eps`` to each other are one breakpoint (coincident neurons flip together);
-a root at an end splits nothing. Every layer is processed for all intervals at once with
-array operations (no Python loop over intervals).
+(active iff the constant is ``> 0``) or vanishes at one point ``s* = -c / a``. Every layer
+is processed for all intervals at once with array operations (no Python loop over
+intervals).
+
+Resolution. A region exists only if it holds a ball of radius ``> eps = Tolerance.radius *
+scale``, so every piece is longer than ``w = 2 eps`` (and than ``Tolerance.parallel *
+scale``, within which roots are one breakpoint, as coincident neurons are). The roots of an
+interval are taken from the left: a root more than ``w`` beyond the last breakpoint (or
+the interval's start) and more than ``w`` before the interval's end is a breakpoint; the
+others stay inside a piece, within ``w`` of one of its ends. A piece's pattern (and so its
+affine map) is the one on its longest stretch free of roots. Hence
+
+- for the first hidden layer, every interval of constant pattern longer than ``w`` (every
+  activation region, when ``Tolerance.parallel <= 2 Tolerance.radius`` as by default) is
+  one piece with its own pattern, whose ends are within ``w`` of the interval's; deeper
+  layers find their roots with these maps, exact but for ``w`` at each end of a piece, so
+  longer intervals (a few ``w`` per layer) are found in the same way;
+- a run of roots closer together than ``w`` (which holds no activation region) is cut
+  into pieces just longer than ``w``, never merged into one breakpoint: on every piece
+  the returned affine map differs from the network by at most ``2 L w Lip``, with ``L``
+  the number of hidden layers and ``Lip`` the Lipschitz bound
+  ``max |W_out| |W_L| ... |W_1|`` along the line (ReLU networks);
+- a root within ``w`` of an end of the domain splits nothing.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,6 +46,7 @@ from plregions.geometry.domains import Box
 from plregions.geometry.slices import Segment
 from plregions.geometry.tolerance import DEFAULT_TOLERANCE, Tolerance
 from plregions.network import Network
+from plregions.network.layers import HiddenLayer, OutputLayer
 from plregions.network.restriction import restrict_network
 
 __all__ = ["AffinePiece", "LinePieces", "affine_pieces", "enumerate_intervals"]
@@ -121,6 +141,15 @@ class LinePieces:
 
     def __getitem__(self, index: int) -> AffinePiece:
         n = len(self)
+        try:
+            if isinstance(index, (bool, np.bool_)):
+                raise TypeError
+            index = operator.index(index)
+        except TypeError:
+            raise InvalidArgumentError(
+                f"pieces are indexed by an integer, got {index!r} of type "
+                f"{type(index).__name__}; to find the piece holding a parameter s use "
+                "piece_index(s)") from None
         if not -n <= index < n:
             raise IndexError(f"piece {index} out of range for {n} pieces")
         i = int(index) % n
@@ -133,21 +162,42 @@ class LinePieces:
 
     def piece_index(self, s) -> np.ndarray:
         """Index of the piece holding each parameter (``-1`` outside the domain; a
-        breakpoint counts for the piece on its right)."""
-        s = np.asarray(s, dtype=float).reshape(-1)
+        breakpoint counts for the piece on its right; NaN is refused)."""
+        s = _parameters(s, "piece_index")
         index = np.searchsorted(self.bounds, s, side="right") - 1
         index[(s < self.bounds[0]) | (s > self.bounds[-1])] = -1
         index[s == self.bounds[-1]] = len(self) - 1
         return index
 
     def __call__(self, s) -> np.ndarray:
-        """Evaluate the restricted function: array_like (n,) -> ndarray (n, n_out)."""
-        s = np.asarray(s, dtype=float).reshape(-1)
+        """Evaluate the restricted function: array_like (n,) -> ndarray (n, n_out).
+
+        Parameters outside the domain, NaN or infinite are refused
+        (:class:`~plregions.InvalidArgumentError`)."""
+        s = _parameters(s, "LinePieces", finite=True)
         index = self.piece_index(s)
         if np.any(index < 0):
-            raise ValueError("some parameters lie outside the line's domain "
-                             f"[{self.bounds[0]}, {self.bounds[-1]}]")
+            raise InvalidArgumentError(
+                f"{int(np.sum(index < 0))} parameters lie outside the line's domain "
+                f"[{self.bounds[0]}, {self.bounds[-1]}], e.g. s = {float(s[index < 0][0])!r}")
         return self.intercepts[index] + s[:, None] * self.slopes[index]
+
+
+def _parameters(s, what: str, finite: bool = False) -> np.ndarray:
+    """Parameters ``s`` as a float vector, refusing NaN (it lies in no piece) and, with
+    ``finite``, infinities (where affine maps have no value)."""
+    try:
+        s = np.asarray(s, dtype=float).reshape(-1)
+    except (TypeError, ValueError) as err:
+        raise InvalidArgumentError(
+            f"{what}: the parameters s cannot be read as numbers ({err})") from None
+    bad = np.isnan(s) | (finite & np.isinf(s))
+    if np.any(bad):
+        kind = "NaN or infinite values" if finite else "NaN"
+        raise InvalidArgumentError(
+            f"{what}: the parameters s contain {kind} ({int(np.sum(bad))} of {s.size}, "
+            f"e.g. {float(s[bad][0])!r}); give finite numbers inside the line's domain")
+    return s
 
 
 @dataclass(frozen=True)
@@ -183,12 +233,14 @@ def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
     Returns
     -------
     IntervalResult
-        Pieces in increasing order of ``s``.
+        Pieces in increasing order of ``s``; they tile ``[lower, upper]`` and each is
+        longer than :func:`min_piece_length` (see the module docstring for what happens to
+        roots closer together than that).
     """
     if net.n_in != 1:
         raise InvalidNetworkError(
             f"the 1-D engine needs a 1-input network, got {net.n_in} inputs")
-    eps = tol.radius * scale
+    width = min_piece_length(tol, scale)
     reach = max(1.0, scale)
     lo = np.array([float(lower)])
     hi = np.array([float(upper)])
@@ -209,43 +261,18 @@ def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
         const_pos = ~is_plane & (C > tol.parallel * kmag)
         with np.errstate(divide="ignore", invalid="ignore"):
             roots = np.where(is_plane, -C / np.where(is_plane, A, 1.0), np.nan)
-        crossing = is_plane & (roots > lo[:, None] + eps) & (roots < hi[:, None] - eps)
-        parent, unit = np.nonzero(crossing)
+        inside = is_plane & (roots > lo[:, None]) & (roots < hi[:, None])
+        parent, unit = np.nonzero(inside)
         t = roots[parent, unit]
         order = np.lexsort((t, parent))
         parent, t = parent[order], t[order]
-        # Roots closer than eps on one interval are one breakpoint.
-        keep = np.ones(t.size, dtype=bool)
-        if t.size > 1:
-            same = (parent[1:] == parent[:-1]) & (t[1:] - t[:-1] <= eps)
-            keep[1:] = ~same
-        parent, t = parent[keep], t[keep]
-        # Each interval becomes its pieces: cuts at its roots.
-        m = lo.size
-        n_cuts = np.bincount(parent, minlength=m)
-        n_new = n_cuts + 1
-        total = m + t.size
+        cut = _select_cuts(lo, hi, parent, t, width)
+        total = lo.size + int(cut.sum())
         if max_regions is not None and total > max_regions:
             raise RegionLimitError(
                 f"stopped at hidden layer {depth} of {len(net.hidden)} after finding {total} "
                 f"activation regions {where}", total, max_regions)
-        new_parent = np.repeat(np.arange(m), n_new)
-        first = np.concatenate([[0], np.cumsum(n_new)[:-1]])
-        new_lo = np.empty(new_parent.size)
-        new_hi = np.empty(new_parent.size)
-        new_lo[first] = lo
-        new_hi[first + n_cuts] = hi
-        rank = np.arange(t.size) - np.concatenate([[0], np.cumsum(n_cuts)[:-1]])[parent]
-        slot = first[parent] + rank
-        new_hi[slot] = t
-        new_lo[slot + 1] = t
-        # A point inside each piece, far from its ends, decides the signs.
-        finite_lo, finite_hi = np.isfinite(new_lo), np.isfinite(new_hi)
-        with np.errstate(invalid="ignore"):
-            middle = (new_lo + new_hi) / 2
-        probe = np.where(finite_lo & finite_hi, middle,
-                         np.where(finite_hi, new_hi - reach,
-                                  np.where(finite_lo, new_lo + reach, 0.0)))
+        new_lo, new_hi, new_parent, probe = _split(lo, hi, parent, t, cut, reach)
         A_new, C_new = A[new_parent], C[new_parent]
         z = A_new * probe[:, None] + C_new
         active = np.where(is_plane[new_parent], z > 0, const_pos[new_parent])
@@ -263,6 +290,95 @@ def enumerate_intervals(net: Network, lower: float, upper: float, scale: float,
     patterns = (np.concatenate(bits, axis=1) if bits
                 else np.zeros((lo.size, 0), dtype=bool))
     return IntervalResult(bounds, patterns, slopes, intercepts)
+
+
+def min_piece_length(tol: Tolerance, scale: float) -> float:
+    """The length a piece must exceed: ``2 * radius * scale`` (a region holds a ball of
+    radius ``> radius * scale``), and at least ``parallel * scale`` (closer roots are one
+    breakpoint, as coincident hyperplanes are for the general engine)."""
+    return max(2 * tol.radius, tol.parallel) * scale
+
+
+def _select_cuts(lo, hi, parent, t, width) -> np.ndarray:
+    """Which roots become breakpoints: bool ndarray of shape (k,).
+
+    ``t`` holds the roots inside the intervals ``(lo, hi)``, sorted by ``(parent, t)``.
+    Within each interval, from the left: a root becomes a breakpoint when it lies more
+    than ``width`` beyond the previous breakpoint (or ``lo``) and more than ``width``
+    before ``hi``; the others stay inside a piece. This is a chain (whether a root is a
+    breakpoint depends on the last one chosen), followed for all intervals at once by
+    pointer doubling: ``O(k log k)`` array operations, no Python loop over roots.
+    """
+    k = t.size
+    candidate = (t - lo[parent] > width) & (hi[parent] - t > width)
+    index = np.flatnonzero(candidate)
+    cp, ct = parent[index], t[index]
+    n = index.size
+    cut = np.zeros(k, dtype=bool)
+    if n == 0:
+        return cut
+    # The candidates of one interval are contiguous and the intervals are ordered and
+    # disjoint, so ct is increasing: the next breakpoint after candidate i is the first
+    # candidate of the same interval beyond ct[i] + width (n, a sink, when there is none).
+    nxt = np.searchsorted(ct, ct + width, side="right")
+    found = np.flatnonzero(nxt < n)
+    nxt[found[cp[nxt[found]] != cp[found]]] = n
+    jump = np.append(nxt, n)
+    chosen = np.zeros(n + 1, dtype=bool)
+    # The first candidate of each interval is always a breakpoint.
+    chosen[np.flatnonzero(np.r_[True, cp[1:] != cp[:-1]])] = True
+    # Invariant: chosen holds next^j(first) for j < 2^r and jump is next^(2^r).
+    while True:
+        reached = jump[np.flatnonzero(chosen[:n])]
+        reached = reached[reached < n]
+        if reached.size == 0:
+            break
+        chosen[reached] = True
+        jump = jump[jump]
+    cut[index] = chosen[:n]
+    return cut
+
+
+def _split(lo, hi, parent, t, cut, reach):
+    """The pieces of the intervals ``(lo, hi)`` after cutting at the chosen roots.
+
+    Returns ``(lo, hi, parent, probe)``: each piece's ends, the interval it comes from
+    and the point that decides its pattern, the middle of its longest stretch free of
+    roots (the roots that were not chosen cut it into stretches; only that stretch is
+    sure to hold no sub-resolution sliver).
+    """
+    m = lo.size
+    # Every root splits its interval into stretches ...
+    n_roots = np.bincount(parent, minlength=m)
+    n_stretch = n_roots + 1
+    stretch_parent = np.repeat(np.arange(m), n_stretch)
+    first = np.concatenate([[0], np.cumsum(n_stretch)[:-1]])
+    s_lo = np.empty(stretch_parent.size)
+    s_hi = np.empty(stretch_parent.size)
+    s_lo[first] = lo
+    s_hi[first + n_roots] = hi
+    rank = np.arange(t.size) - np.concatenate([[0], np.cumsum(n_roots)[:-1]])[parent]
+    slot = first[parent] + rank
+    s_hi[slot] = t
+    s_lo[slot + 1] = t
+    # ... and the chosen roots group the stretches into pieces.
+    starts_piece = np.zeros(stretch_parent.size, dtype=bool)
+    starts_piece[first] = True
+    starts_piece[slot[cut] + 1] = True
+    piece = np.cumsum(starts_piece) - 1
+    begin = np.flatnonzero(starts_piece)
+    end = np.append(begin[1:], stretch_parent.size) - 1
+    length = s_hi - s_lo                      # inf for an unbounded stretch, never nan
+    longest = np.lexsort((-length, piece))    # per piece, its longest stretch first
+    best = longest[np.searchsorted(piece[longest], np.arange(begin.size))]
+    b_lo, b_hi = s_lo[best], s_hi[best]
+    finite_lo, finite_hi = np.isfinite(b_lo), np.isfinite(b_hi)
+    with np.errstate(invalid="ignore"):
+        middle = (b_lo + b_hi) / 2
+    probe = np.where(finite_lo & finite_hi, middle,
+                     np.where(finite_hi, b_hi - reach,
+                              np.where(finite_lo, b_lo + reach, 0.0)))
+    return s_lo[begin], s_hi[end], stretch_parent[begin], probe
 
 
 def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = None,
@@ -314,9 +430,12 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
                 f"the segment lies in R^{domain.ambient_dim} but the network takes "
                 f"{net.n_in} inputs; give end points with one entry per input")
         segment = domain
-        M, c = domain.affine_map()
-        net = restrict_network(net, M, c, rel_tol=tolerance.parallel)
         lower, upper = 0.0, 1.0
+        center, half = 0.5, _half_width(domain, tolerance)
+        step = domain.end - domain.start
+        # One restriction from the input space straight to the unit frame of [0, 1].
+        framed = _restrict_to_line(net, half * step, domain.start + 0.5 * step,
+                                   tolerance.parallel)
     elif domain is None or isinstance(domain, Box):
         if net.n_in != 1:
             raise InvalidDomainError(
@@ -324,22 +443,26 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
                 "None only for a 1-input network)")
         if domain is None:
             lower, upper = -np.inf, np.inf
+            center, half = 0.0, 1.0
         else:
             if domain.dim != 1:
                 raise InvalidDomainError(
                     f"the box is {domain.dim}-dimensional but the network takes 1 input")
             lower, upper = float(domain.lower[0]), float(domain.upper[0])
+            # The unit frame of the interval, as the other engines use; its scale is
+            # never below the precision floor of float64 at the box's coordinates.
+            center, half = (lower + upper) / 2, (upper - lower) / 2
+            half = max(half, _PRECISION_FLOOR * max(abs(lower), abs(upper)))
+            if (upper - lower) / half <= min_piece_length(tolerance, 1.0):
+                raise InvalidDomainError(
+                    f"the box [{lower!r}, {upper!r}] is {upper - lower:.3g} long, too short "
+                    "for float64 to resolve at coordinates of that size; give a longer box "
+                    "or move the problem nearer the origin")
+        framed = net if (center == 0.0 and half == 1.0) else restrict_network(
+            net, [[half]], [center], rel_tol=1e-15)
     else:
         raise InvalidDomainError(
             f"affine_pieces takes a Segment, a 1-D Box or None, got {type(domain).__name__}")
-    # Work in the unit frame of the interval, as the other engines do.
-    if np.isfinite(lower):
-        center, half = (lower + upper) / 2, (upper - lower) / 2
-        half = max(half, 1e-7 * max(abs(lower), abs(upper)))
-    else:
-        center, half = 0.0, 1.0
-    framed = net if (center == 0.0 and half == 1.0) else restrict_network(
-        net, [[half]], [center], rel_tol=1e-15)
     lo_f = (lower - center) / half if np.isfinite(lower) else lower
     hi_f = (upper - center) / half if np.isfinite(upper) else upper
     res = enumerate_intervals(framed, lo_f, hi_f, 1.0, tolerance, max_regions,
@@ -351,3 +474,60 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
     packed = np.packbits(res.patterns, axis=1).reshape(res.patterns.shape[0],
                                                        (net.n_neurons + 7) // 8)
     return LinePieces(bounds, slopes, intercepts, packed, net.n_neurons, segment)
+
+
+# The smallest scale float64 resolves at coordinates of size 1 (Tolerance's docstring).
+_PRECISION_FLOOR = 1e-7
+
+
+def _half_width(segment: Segment, tol: Tolerance) -> float:
+    """Half the width, in the parameter ``s``, of the unit frame of a segment.
+
+    ``1/2`` (the frame is ``[0, 1]``) unless the segment is so short for the size of its
+    coordinates that the precision floor of float64 there is longer: as for a
+    :class:`~plregions.Box`, the scale never falls below ``1e-7`` times the largest
+    coordinate. A segment that cannot hold one piece at that scale is refused.
+    """
+    step = segment.end - segment.start
+    biggest = float(np.abs(step).max())
+    magnitude = float(max(np.abs(segment.start).max(), np.abs(segment.end).max()))
+    length = segment.length
+    floor = _PRECISION_FLOOR * magnitude / length if length > 0 else np.inf
+    if not biggest >= np.finfo(float).tiny:
+        raise InvalidDomainError(
+            f"the segment is {length:.3g} long, below the smallest normal float64 "
+            f"({np.finfo(float).tiny:.3g}); the 1-D engine cannot resolve it. Rescale the "
+            "inputs (e.g. multiply them, and divide the first layer's weights, by a common "
+            "factor)")
+    if not 1.0 / floor > min_piece_length(tol, 1.0):
+        raise InvalidDomainError(
+            f"the segment is {length:.3g} long, too short for float64 to resolve at "
+            f"coordinates of size {magnitude:.3g} (the 1-D engine resolves lengths down to "
+            f"about {2 * tol.radius * _PRECISION_FLOOR * magnitude:.3g} there); give end "
+            "points farther apart, or rescale the inputs (e.g. multiply them, and divide "
+            "the first layer's weights, by a common factor)")
+    return max(0.5, floor)
+
+
+def _restrict_to_line(net: Network, direction: np.ndarray, point: np.ndarray,
+                      parallel: float) -> Network:
+    """The network ``y -> net(point + y direction)``.
+
+    As :func:`~plregions.network.restriction.restrict_network`, which sets to zero the
+    first-layer slopes that cancel to less than ``parallel`` times their terms (neurons
+    parallel to the line) and, for those neurons only, the constants that cancel likewise
+    (the line lies in the neuron's hyperplane). The constants of the neurons that cross
+    the line are kept as computed: there a cancellation is the position of the root, and
+    zeroing it would move the root by up to ``parallel`` times the size of the
+    coordinates (a root 50 units along a segment starting at 1e12 would move to its
+    start).
+    """
+    restricted = restrict_network(net, direction[:, None], point, rel_tol=parallel)
+    first = net.hidden[0] if net.hidden else net.output
+    new = restricted.hidden[0] if restricted.hidden else restricted.output
+    crossing = np.any(new.weight != 0, axis=1)
+    bias = np.where(crossing, first.weight @ point + first.bias, new.bias)
+    if net.hidden:
+        layer = HiddenLayer(new.weight, bias, new.negative_slope, new.kind)
+        return Network([layer, *restricted.hidden[1:]], restricted.output, input_shape=(1,))
+    return Network([], OutputLayer(new.weight, bias), input_shape=(1,))
