@@ -14,7 +14,6 @@ import pathlib
 import subprocess
 import sys
 import warnings
-from contextlib import nullcontext
 
 import numpy as np
 import pytest
@@ -503,14 +502,8 @@ def test_a_triangle_thinner_than_the_tolerance_is_no_region(delta, expected):
     net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 1.0, 1.0]]],
                           [[0.0, 0.0, -delta], [0.0]])
     box = plr.Box([-1, -1], [1, 1])
-    # A region a few times the resolution among 7: a warning says smaller ones may be lost.
-    def warns():
-        return pytest.warns(plr.ResolutionWarning) if expected == 7 else nullcontext()
-
-    with warns():
-        plane = plr.partition(net, box, method="plane")
-    with warns():
-        layerwise = plr.partition(net, box, method="layerwise")
+    plane = plr.partition(net, box, method="plane")
+    layerwise = plr.partition(net, box, method="layerwise")
     assert len(plane) == len(layerwise) == expected
     assert plane.method == "plane"
     V, E, F = plane.polygons.euler

@@ -295,3 +295,22 @@ def test_segment_partition_reports_both_coordinates():
     assert np.allclose(part.input_points, seg.to_input(part.interior_points[:, 0]))
     pieces = plr.affine_pieces(net, seg)
     assert len(pieces) == len(part)
+
+
+@pytest.mark.parametrize("method", ["auto", "layerwise"])
+def test_a_crossing_whose_constant_cancels_is_kept_on_every_slice(method):
+    # relu(x - 10 - 1e-8) crosses x from 10 to 11 at 1e-8: restricted to the slice its
+    # constant cancels to 1e-9 of its terms, which must stay (zeroing it, as for a
+    # neuron parallel to the slice, moved the crossing to the slice's edge: 1 region).
+    net = plr.from_arrays([[[1.0, 0.0]], [[1.0]]], [[-10 - 1e-8], [0.0]])
+    segment = plr.Segment([10.0, 0.0], [11.0, 0.0])
+    plane = plr.Plane([10.0, 0.0], [1.0, 0.0], [0.0, 1.0], bounds=((0, 1), (0, 1)))
+    for domain in (segment, plane):
+        part = plr.partition(net, domain, method=method)
+        assert len(part) == plr.count_regions(net, domain, method=method) == 2
+        assert sorted(part.activation_patterns[:, 0].tolist()) == [False, True]
+    far = plr.from_arrays([[[1.0, 0, 0, 0]], [[1.0]]], [[-1e12 - 50], [0.0]])
+    along = plr.Segment([1e12, 0, 0, 0], [1e12 + 100, 0, 0, 0])
+    part = plr.partition(far, along, method=method)
+    assert len(part) == 2
+    assert np.allclose(sorted(part.input_points[:, 0] - 1e12), [25, 75], atol=1e-3)

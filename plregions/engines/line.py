@@ -46,7 +46,6 @@ from plregions.geometry.domains import Box
 from plregions.geometry.slices import Segment
 from plregions.geometry.tolerance import DEFAULT_TOLERANCE, Tolerance
 from plregions.network import Network
-from plregions.network.layers import HiddenLayer, OutputLayer
 from plregions.network.restriction import restrict_network
 
 __all__ = ["AffinePiece", "LinePieces", "affine_pieces", "enumerate_intervals"]
@@ -434,8 +433,8 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
         center, half = 0.5, _half_width(domain, tolerance)
         step = domain.end - domain.start
         # One restriction from the input space straight to the unit frame of [0, 1].
-        framed = _restrict_to_line(net, half * step, domain.start + 0.5 * step,
-                                   tolerance.parallel)
+        framed = restrict_network(net, (half * step)[:, None], domain.start + 0.5 * step,
+                                  rel_tol=tolerance.parallel)
     elif domain is None or isinstance(domain, Box):
         if net.n_in != 1:
             raise InvalidDomainError(
@@ -507,27 +506,3 @@ def _half_width(segment: Segment, tol: Tolerance) -> float:
             "points farther apart, or rescale the inputs (e.g. multiply them, and divide "
             "the first layer's weights, by a common factor)")
     return max(0.5, floor)
-
-
-def _restrict_to_line(net: Network, direction: np.ndarray, point: np.ndarray,
-                      parallel: float) -> Network:
-    """The network ``y -> net(point + y direction)``.
-
-    As :func:`~plregions.network.restriction.restrict_network`, which sets to zero the
-    first-layer slopes that cancel to less than ``parallel`` times their terms (neurons
-    parallel to the line) and, for those neurons only, the constants that cancel likewise
-    (the line lies in the neuron's hyperplane). The constants of the neurons that cross
-    the line are kept as computed: there a cancellation is the position of the root, and
-    zeroing it would move the root by up to ``parallel`` times the size of the
-    coordinates (a root 50 units along a segment starting at 1e12 would move to its
-    start).
-    """
-    restricted = restrict_network(net, direction[:, None], point, rel_tol=parallel)
-    first = net.hidden[0] if net.hidden else net.output
-    new = restricted.hidden[0] if restricted.hidden else restricted.output
-    crossing = np.any(new.weight != 0, axis=1)
-    bias = np.where(crossing, first.weight @ point + first.bias, new.bias)
-    if net.hidden:
-        layer = HiddenLayer(new.weight, bias, new.negative_slope, new.kind)
-        return Network([layer, *restricted.hidden[1:]], restricted.output, input_shape=(1,))
-    return Network([], OutputLayer(new.weight, bias), input_shape=(1,))

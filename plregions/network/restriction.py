@@ -18,10 +18,14 @@ def restrict_network(net: Network, M, c, *, rel_tol: float = 1e-9) -> Network:
     activation pattern of ``p`` in the restricted network is the pattern of ``M @ p + c``
     in ``net``, so regions of the restricted network are the slices of ``net``'s regions.
 
-    Entries of the new first layer that cancel to rounding noise (at most ``rel_tol``
+    Slopes of the new first layer that cancel to rounding noise (at most ``rel_tol``
     times the size of the terms summed to make them) are set to exactly zero, so that a
     neuron whose hyperplane is parallel to the slice becomes an exactly constant neuron
-    of the restriction rather than a hyperplane far away.
+    of the restriction rather than a hyperplane far away; so is the constant of such a
+    neuron when it cancels likewise (the slice lies in its hyperplane). The constants of
+    neurons that cross the slice are kept as computed: there a cancellation is where the
+    hyperplane crosses, and zeroing it would move the crossing (``relu(x - 10 - 1e-8)``
+    along ``x`` from 10 to 11 crosses at ``1e-8``, not at 0).
 
     Parameters
     ----------
@@ -56,7 +60,8 @@ def restrict_network(net: Network, M, c, *, rel_tol: float = 1e-9) -> Network:
     W2 = W @ M
     b2 = W @ c + b
     W2[np.abs(W2) <= rel_tol * (np.abs(W) @ np.abs(M))] = 0.0
-    b2[np.abs(b2) <= rel_tol * (np.abs(W) @ np.abs(c) + np.abs(b))] = 0.0
+    parallel = ~np.any(W2 != 0, axis=1)
+    b2[parallel & (np.abs(b2) <= rel_tol * (np.abs(W) @ np.abs(c) + np.abs(b)))] = 0.0
     if net.hidden:
         layer = net.hidden[0]
         hidden = [HiddenLayer(W2, b2, layer.negative_slope, layer.kind), *net.hidden[1:]]
