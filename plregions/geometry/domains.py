@@ -22,6 +22,11 @@ def normalize_halfspaces(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _vector(value, name: str) -> np.ndarray:
+    if value is None or (isinstance(value, (list, tuple))
+                         and any(item is None for item in value)):
+        raise InvalidDomainError(
+            f"{name}: is missing or has a missing entry (None); give a number for every "
+            "coordinate")
     try:
         arr = np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as err:
