@@ -468,11 +468,12 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
     m = n_sub
     for j in range(cb, cb + n_sub):
         sc = nx * dcx[j] + ny * dcy[j] + o
-        if sc > drr[j] + eps:
-            _set_bit(pbits, j, ci, 1)
-            continue
-        if sc < -drr[j] - eps:
-            _set_bit(pbits, j, ci, 0)
+        if abs(sc) > drr[j] + eps:
+            # The disc is on one side (most parts, for most lines): its bit, branch-free
+            # (the side is a coin toss that would mispredict half of the time).
+            q = ci >> 3
+            mask = np.uint8(1 << (ci & 7))
+            pbits[j, q] = (pbits[j, q] & ~mask) | (mask * np.uint8(sc > 0))
             continue
         s0 = st[j]
         k = ln[j]
