@@ -455,21 +455,12 @@ def partition(net: Network, domain=None, *, method: str = "auto", backend: str =
     ...     print(err.reason)
     stopped after finding 6 activation regions in all of R^2
     """
-    input_network = _check_network(net)
-    tolerance = _check_tolerance(tolerance)
-    max_regions = check_max_regions(max_regions)
-    net, domain, input_slice = slice_problem(input_network, domain, tolerance)
-    engine = _low_dim_engine(net, domain, method)
-    declined = None
-    if engine is not None:
-        check_backend(backend)
-        try:
-            return _checked_resolution(_low_dim_partition(
-                net, domain, engine, tolerance, backend, input_slice, input_network,
-                max_regions=max_regions, explicit=method == engine))
-        except _Declined as reason:
-            declined, method = str(reason), "layerwise"
-            _warn_fallback(declined)
+    input_network, net, domain, input_slice, tolerance, max_regions = _problem(
+        net, domain, tolerance, max_regions)
+    part, method, declined = _low_dim_first(net, domain, method, backend, tolerance,
+                                            input_slice, input_network, max_regions, True)
+    if part is not None:
+        return _checked_resolution(part)
     stats = LPStats()
     start = time.perf_counter()
     with _after_declining(declined):
@@ -510,11 +501,37 @@ def _checked_resolution(part):
     return part
 
 
-def _warn_fallback(reason: str) -> None:
-    warnings.warn(
-        f"the exact 2-D engine declined this domain ({reason}); the general engine runs "
-        "instead, slower by orders of magnitude. Bound the domain (a Box, or Plane "
-        "bounds=...) to keep the 2-D engine", EngineFallbackWarning, stacklevel=3)
+def _problem(net, domain, tolerance, max_regions):
+    """The checked arguments of :func:`partition` and :func:`count_regions`, with the
+    network restricted to a slice: ``(input_network, network, domain, slice, tolerance,
+    max_regions)``."""
+    input_network = _check_network(net)
+    tolerance = _check_tolerance(tolerance)
+    max_regions = check_max_regions(max_regions)
+    net, domain, input_slice = slice_problem(input_network, domain, tolerance)
+    return input_network, net, domain, input_slice, tolerance, max_regions
+
+
+def _low_dim_first(net, domain, method, backend, tolerance, input_slice, input_network,
+                   max_regions, store):
+    """The 2-D or 1-D engine's partition (or count, without ``store``) when one fits the
+    domain: ``(result, method, declined)``. ``result`` is ``None`` when none fits or it
+    declined; then ``method`` is the general engine's and ``declined`` the reason (after
+    an :class:`EngineFallbackWarning`)."""
+    engine = _low_dim_engine(net, domain, method)
+    if engine is None:
+        return None, method, None
+    check_backend(backend)
+    try:
+        return _low_dim_partition(net, domain, engine, tolerance, backend, input_slice,
+                                  input_network, store=store, max_regions=max_regions,
+                                  explicit=method == engine), method, None
+    except _Declined as reason:
+        warnings.warn(
+            f"the exact 2-D engine declined this domain ({reason}); the general engine "
+            "runs instead, slower by orders of magnitude. Bound the domain (a Box, or Plane "
+            "bounds=...) to keep the 2-D engine", EngineFallbackWarning, stacklevel=3)
+        return None, "layerwise", str(reason)
 
 
 def collect_leaves(leaves, n_neurons: int, d: int, chunk: int = 8192):
@@ -568,21 +585,12 @@ def count_regions(net: Network, domain=None, *, method: str = "auto", backend: s
     >>> plr.count_regions(net, max_regions=3)
     3
     """
-    input_network = _check_network(net)
-    tolerance = _check_tolerance(tolerance)
-    max_regions = check_max_regions(max_regions)
-    net, domain, input_slice = slice_problem(input_network, domain, tolerance)
-    engine = _low_dim_engine(net, domain, method)
-    declined = None
-    if engine is not None:
-        check_backend(backend)
-        try:
-            return int(_low_dim_partition(net, domain, engine, tolerance, backend,
-                                          input_slice, input_network, store=False,
-                                          max_regions=max_regions, explicit=method == engine))
-        except _Declined as reason:
-            declined, method = str(reason), "layerwise"
-            _warn_fallback(declined)
+    input_network, net, domain, input_slice, tolerance, max_regions = _problem(
+        net, domain, tolerance, max_regions)
+    count, method, declined = _low_dim_first(net, domain, method, backend, tolerance,
+                                             input_slice, input_network, max_regions, False)
+    if count is not None:
+        return int(count)
     with _after_declining(declined):
         leaves = _iter_leaves(net, domain, method, tolerance, backend, LPStats(), max_regions,
                               input_slice)[0]
