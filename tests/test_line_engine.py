@@ -3,29 +3,13 @@ answers."""
 
 from __future__ import annotations
 
-import json
-import pathlib
-
 import numpy as np
 import pytest
+from ground_truth_cases import CASES, case_domain, case_network
 
 import plregions as plr
 
-DATA = pathlib.Path(__file__).parent / "data" / "ground_truth.json"
-CASES = json.loads(DATA.read_text())["cases"]
 ONE_D = [case for case in CASES if case["input_dim"] == 1]
-
-
-def case_network(case):
-    return plr.from_arrays([np.array(layer["weight"], dtype=float) for layer in case["layers"]],
-                           [np.array(layer["bias"], dtype=float) for layer in case["layers"]])
-
-
-def case_domain(case):
-    if case["domain"] is None:
-        return None
-    box = case["domain"]["box"]
-    return plr.Box(box["lower"], box["upper"])
 
 
 def keys(part):

@@ -17,23 +17,9 @@ import warnings
 
 import numpy as np
 import pytest
+from ground_truth_cases import CASES, case_domain, case_network
 
 import plregions as plr
-
-DATA = pathlib.Path(__file__).parent / "data" / "ground_truth.json"
-CASES = json.loads(DATA.read_text())["cases"]
-
-
-def case_network(case):
-    return plr.from_arrays([np.array(layer["weight"], dtype=float) for layer in case["layers"]],
-                           [np.array(layer["bias"], dtype=float) for layer in case["layers"]])
-
-
-def case_domain(case):
-    if case["domain"] is None:
-        return None
-    box = case["domain"]["box"]
-    return plr.Box(box["lower"], box["upper"])
 
 
 def pattern_keys(part):
