@@ -448,10 +448,11 @@ def _crossing(px, py, qx, qy, dp, dq, chord_lines, edge_chord, nx, ny, o):
 
 
 @njit(cache=True)
-def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, alloc, total,
-               spare, ci, nx, ny, o, eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid, counters,
-               chord_lines, chord_neuron, neuron):
-    """Cut every part of one cell by one line, in place.
+def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, first, lo, hi,
+               row_bytes, alloc, total, spare, ci, nx, ny, o, eps, tx, ty, tid, tlab, dist,
+               cls, ix, iy, iid, counters, chord_lines, chord_neuron, neuron):
+    """Cut parts ``first`` (if ``>= 0``) and ``lo .. hi - 1`` of one cell by one line, in
+    place; new parts are appended after the cell's ``n_sub`` parts.
 
     Part ``j`` is entry ``cb + j`` of the part arrays: its vertices are
     ``st .. st + ln - 1`` of the vertex arrays (in a slot of ``cap`` vertices), its
@@ -463,10 +464,17 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
     ``chord_lines`` and the line's neuron to ``chord_neuron`` (room for ``n_sub`` more is
     the caller's to provide; so is room in the vertex and part pools).
 
+    A new part gets a copy of the ``row_bytes`` bytes of its parent's bits.
+
     Returns ``(n_parts, alloc, total_vertices)``.
     """
     m = n_sub
-    for j in range(cb, cb + n_sub):
+    n_cut = hi - lo + (1 if first >= 0 else 0)
+    for k in range(n_cut):
+        if first < 0:
+            j = lo + k
+        else:
+            j = first if k == 0 else lo + k - 1
         sc = nx * dcx[j] + ny * dcy[j] + o
         if abs(sc) > drr[j] + eps:
             # The disc is on one side (most parts, for most lines): its bit, branch-free
@@ -579,7 +587,7 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, all
         ln[j] = k_pos
         st[jn] = new0
         ln[jn] = k_neg
-        for q in range((ci >> 3) + 1):
+        for q in range(row_bytes):
             pbits[jn, q] = pbits[j, q]
         _set_bit(pbits, j, ci, 1)
         _set_bit(pbits, jn, ci, 0)
@@ -755,7 +763,16 @@ ST_LEVEL, ST_CELL, ST_ENTER, ST_REGIONS, ST_OUT_V = 0, 1, 2, 3, 4
 # (and, while a cell is being cut: the next line, the parts so far, the end of the row's
 # slots and its vertices)
 ST_CUTTING, ST_LINE, ST_N_SUB, ST_ALLOC, ST_TOTAL = 5, 6, 7, 8, 9
-N_STATE = 10
+# (and, once the first COARSE_LINES lines have cut the whole cell: the coarse part being
+# cut, the next of its lines, their number, its first descendant, the coarse parts)
+ST_COARSE, ST_POS, ST_N_OWN, ST_FIRST, ST_N_COARSE = 10, 11, 12, 13, 14
+N_STATE = 15
+# A cell crossed by COARSE_MIN lines or more is cut by its first COARSE_LINES lines
+# whole; then each of those coarse parts, with its descendants, is cut only by the
+# remaining lines that pass through its disc (the others give it its bits at once,
+# which its descendants copy). With n random lines, testing every line against every
+# part costs n^3 / 6; this, about (n / COARSE_LINES)^2 tests for each part.
+COARSE_LINES, COARSE_MIN = 32, 96
 # Slots of the sizes the search asks for.
 NEED_V, NEED_P, NEED_SCRATCH, NEED_CHORDS, NEED_R, NEED_OUT_V = 0, 1, 2, 3, 4, 5
 # (and how many entries of the vertex and part pools are in use, to be kept)
@@ -765,7 +782,7 @@ KEEP_V, KEEP_P = 6, 7
 @njit(cache=True)
 def _search(state, need, mag0, unit_off, wt, w_rows, wt_off, w_l1, bias, slope,
             is_neuron, neuron_id, n_bytes, eps, parallel, store, limit, forms, base, scaled,
-            base_packed, packed, base_bits, bits, cross, lines, grad_max, n_cross, n_child,
+            base_packed, packed, base_bits, bits, cross, own, lines, grad_max, n_cross, n_child,
             next_child, previous, updates, vbase, vtop, cbase, n_parts, vx, vy, vid, vlab, pst,
             pln, pcap, pcx, pcy, prr, pbits, porder, pkeys, tx, ty, tid, tlab, dist, cls, ix,
             iy, iid, counters, chord_lines, chord_neuron, patterns, points, radii, indptr, oxy,
@@ -789,6 +806,11 @@ def _search(state, need, mag0, unit_off, wt, w_rows, wt_off, w_l1, bias, slope,
     n_sub = state[ST_N_SUB]
     alloc = state[ST_ALLOC]
     total = state[ST_TOTAL]
+    cp = state[ST_COARSE]
+    pos = state[ST_POS]
+    n_own = state[ST_N_OWN]
+    first_d = state[ST_FIRST]
+    n_coarse = state[ST_N_COARSE]
     status = DONE
     while True:
         if enter:
@@ -844,8 +866,43 @@ def _search(state, need, mag0, unit_off, wt, w_rows, wt_off, w_l1, bias, slope,
             row = level + 1
             cb = cbase[row]
             nc = n_cross[level]
-            for ci in range(ci0, nc):
-                spare = min(nc - 1 - ci, SLACK)
+            row_bytes = (nc + 7) >> 3
+            coarse = COARSE_LINES if nc >= COARSE_MIN else nc
+            while True:
+                if ci0 < coarse:
+                    # The first lines cut every part of the cell.
+                    ci = ci0
+                    first = -1
+                    lo = cb
+                    left = nc - 1 - ci
+                else:
+                    # Then each coarse part, with its descendants, by its own lines.
+                    if coarse == nc or cp >= n_coarse:
+                        break
+                    j = cb + cp
+                    if pos < 0:
+                        n_own = 0
+                        for cl in range(coarse, nc):
+                            sc = (lines[level, cl, 0] * pcx[j] + lines[level, cl, 1] * pcy[j]
+                                  + lines[level, cl, 2])
+                            if abs(sc) > prr[j] + eps:
+                                q = cl >> 3
+                                mask = np.uint8(1 << (cl & 7))
+                                pbits[j, q] = (pbits[j, q] & ~mask) | (mask * np.uint8(sc > 0))
+                            else:
+                                own[n_own] = cl
+                                n_own += 1
+                        pos = 0
+                        first_d = cb + n_sub
+                    if pos >= n_own:
+                        cp += 1
+                        pos = -1
+                        continue
+                    ci = own[pos]
+                    first = j
+                    lo = first_d
+                    left = n_own - 1 - pos
+                spare = min(left, SLACK)
                 if alloc - vbase[row] > 2 * (total + n_sub * SLACK) + 4096:
                     # Cuts leave old slots behind: pack the row when half of it is waste.
                     alloc = _compact_parts(vx, vy, vid, vlab, pst, pln, pcap, cb, n_sub,
@@ -855,21 +912,28 @@ def _search(state, need, mag0, unit_off, wt, w_rows, wt_off, w_l1, bias, slope,
                 need_c = counters[0] + n_sub
                 if (vx.shape[0] < need_v or pst.shape[0] < need_p
                         or chord_lines.shape[0] < need_c):
-                    # Out of room in the middle of the cell: cut by line `ci` on resumption.
+                    # Out of room in the middle of the cell: this cut on resumption.
                     need[NEED_V] = need_v
                     need[NEED_P] = need_p
                     need[NEED_CHORDS] = need_c
                     need[KEEP_V] = alloc
                     need[KEEP_P] = cb + n_sub
-                    ci0 = ci
                     status = NEED_ROOM
                     break
                 n_sub, alloc, total = _cut_parts(
-                    vx, vy, vid, vlab, pst, pln, pcap, pbits, pcx, pcy, prr, cb, n_sub, alloc,
-                    total, spare, ci, lines[level, ci, 0], lines[level, ci, 1],
-                    lines[level, ci, 2], eps, tx, ty, tid, tlab, dist, cls, ix, iy, iid,
-                    counters, chord_lines, chord_neuron,
+                    vx, vy, vid, vlab, pst, pln, pcap, pbits, pcx, pcy, prr, cb, n_sub, first,
+                    lo, cb + n_sub, row_bytes, alloc, total, spare, ci, lines[level, ci, 0],
+                    lines[level, ci, 1], lines[level, ci, 2], eps, tx, ty, tid, tlab, dist,
+                    cls, ix, iy, iid, counters, chord_lines, chord_neuron,
                     neuron_id[unit_off[level] + cross[level, ci]])
+                if ci0 < coarse:
+                    ci0 += 1
+                    if ci0 == coarse:
+                        cp = 0
+                        pos = -1
+                        n_coarse = n_sub
+                else:
+                    pos += 1
             if status == NEED_ROOM:
                 break
             cutting = False
@@ -968,6 +1032,11 @@ def _search(state, need, mag0, unit_off, wt, w_rows, wt_off, w_l1, bias, slope,
     state[ST_N_SUB] = n_sub
     state[ST_ALLOC] = alloc
     state[ST_TOTAL] = total
+    state[ST_COARSE] = cp
+    state[ST_POS] = pos
+    state[ST_N_OWN] = n_own
+    state[ST_FIRST] = first_d
+    state[ST_N_COARSE] = n_coarse
     return status
 
 
@@ -1017,6 +1086,7 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     base_bits = np.zeros((L, maxw), dtype=np.uint8)
     bits = np.zeros((L, maxw), dtype=np.uint8)
     cross = np.zeros((L, maxw), dtype=np.int64)
+    own = np.zeros(maxw, dtype=np.int64)   # a coarse part's own lines (see COARSE_LINES)
     lines = np.zeros((L, maxw, 3))
     grad_max = np.zeros(L)
     grad_max[0] = 1.0   # the first layer's w_l1 is the size of its terms
@@ -1083,11 +1153,11 @@ def run_clipping(root_x, root_y, root_id, root_lab, forms0, mag0, unit_off, wt, 
     need = np.zeros(8, dtype=np.int64)
     while _search(state, need, mag0, unit_off, wt, w_rows, wt_off, w_l1, bias, slope,
                   is_neuron, neuron_id, n_bytes, eps, parallel, store, limit, forms, base,
-                  scaled, base_packed, packed, base_bits, bits, cross, lines, grad_max, n_cross,
-                  n_child, next_child, previous, updates, vbase, vtop, cbase, n_parts, vx, vy,
-                  vid, vlab, pst, pln, pcap, pcx, pcy, prr, pbits, porder, pkeys, tx, ty, tid,
-                  tlab, dist, cls, ix, iy, iid, counters, chord_lines, chord_neuron, patterns,
-                  points, radii, indptr, oxy, olab, oid) == NEED_ROOM:
+                  scaled, base_packed, packed, base_bits, bits, cross, own, lines, grad_max,
+                  n_cross, n_child, next_child, previous, updates, vbase, vtop, cbase, n_parts,
+                  vx, vy, vid, vlab, pst, pln, pcap, pcx, pcy, prr, pbits, porder, pkeys, tx,
+                  ty, tid, tlab, dist, cls, ix, iy, iid, counters, chord_lines, chord_neuron,
+                  patterns, points, radii, indptr, oxy, olab, oid) == NEED_ROOM:
         # Grow what the search asked for, each group of buffers to one size, keeping
         # the entries in use; the patterns, the largest output, by a quarter (a small
         # step keeps the copy made while growing small), everything else by half.
