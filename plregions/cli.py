@@ -2,7 +2,10 @@
 
 It parses arguments, calls the public API of :mod:`plregions` and prints what came back;
 errors of plregions and missing files become one line on stderr and exit code 1
-(argument errors: exit code 2, from argparse).
+(argument errors: exit code 2, from argparse, with the usage of the command at fault). A
+reader that closes the pipe early (``plregions slice ... --json | head -c 10``) ends the
+run quietly, with exit code 141 (128 + SIGPIPE, as a shell reports a process that SIGPIPE
+stopped).
 
 Every command takes ``--trusted``, ``--backend`` and ``--max-regions N`` (default
 1,000,000; ``0`` or ``none``: no limit). Past N regions the library stops with
@@ -33,9 +36,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import plregions as plr
@@ -51,6 +56,7 @@ from plregions.plotting.cli_commands import (
 __all__ = ["main"]
 
 EXIT_ERROR = 1
+EXIT_BROKEN_PIPE = 141
 
 BOX_HELP = """\
 domain: all of R^d unless a box is given, either as
@@ -229,11 +235,25 @@ def _warn_if_large(net: plr.Network, max_regions: int | None, *,
               f"{fewer}", file=sys.stderr)
 
 
-def _limit_message(err: plr.RegionLimitError, command: str) -> str:
+def _smaller_slice(args) -> str:
+    """What makes the domain of ``slice`` or ``plot`` smaller, in the options given."""
+    if args.plane is not None or args.plane_file is not None:
+        return "a smaller plane (a smaller --margin, or closer points)"
+    if args.origin is not None:
+        return ("a smaller part of the plane (--bounds S0 S1 T0 T1)" if args.bounds is None
+                else "a smaller part of the plane (narrower --bounds)")
+    if getattr(args, "segment", None) is not None or getattr(args, "segment_file", None):
+        return "a shorter segment (closer ends)"
+    if args.box is not None or args.lower is not None:
+        return "a smaller box"
+    return "a box (--box LO HI) instead of all of R^d"
+
+
+def _limit_message(err: plr.RegionLimitError, args) -> str:
     """The error line of a run stopped at ``--max-regions``, with the command's remedies."""
+    command = args.command
     if command in ("slice", "plot"):
-        fixes = (f"{'draw' if command == 'plot' else 'count'} a smaller slice (--bounds, "
-                 "--margin, closer points or a shorter segment)")
+        fixes = f"{'draw' if command == 'plot' else 'count'} {_smaller_slice(args)}"
     else:
         fixes = ("count a smaller domain (--box LO HI or --lower/--upper) or a plane or "
                  "segment (plregions slice MODEL --plane-file FILE or --segment-file FILE)")
@@ -407,6 +427,18 @@ def _count(args, parser) -> int:
     return 0
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit raises no second
+    BrokenPipeError (the recipe of the Python docs, "Note on SIGPIPE")."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (captured in tests)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``plregions`` command line with ``argv`` (default: ``sys.argv[1:]``).
 
@@ -414,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     -------
     int
         The exit code: 0 on success, 1 when plregions reports an error or a file is
-        missing, 2 for invalid arguments.
+        missing, 2 for invalid arguments, 141 when stdout's reader has gone.
 
     Examples
     --------
@@ -424,13 +456,33 @@ def main(argv: list[str] | None = None) -> int:
     0
     """
     parser = _parser()
+    with warnings.catch_warnings():  # restores showwarning for callers in Python
+        warnings.showwarning = _print_warning
+        return _run(parser, argv)
+
+
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning of the library as one line on stderr, like the command's own warnings
+    (not Python's two lines with a source line of plregions)."""
+    print(f"plregions: warning: {message}", file=sys.stderr)
+
+
+def _run(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
+    """Parse ``argv``, run the command and map its errors to exit codes."""
     try:
-        args = parser.parse_args(argv)
-        return args.run(args, args.subparser)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # said with the usage of the command they were given to
+            args.subparser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        code = args.run(args, args.subparser)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except SystemExit as stop:  # argparse: --help, --version, bad arguments
         return stop.code if isinstance(stop.code, int) else EXIT_ERROR
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except plr.RegionLimitError as err:
-        print(f"plregions: error: {_limit_message(err, args.command)}", file=sys.stderr)
+        print(f"plregions: error: {_limit_message(err, args)}", file=sys.stderr)
         return EXIT_ERROR
     except (plr.PLRegionsError, FileNotFoundError) as err:
         message = str(err).splitlines()[0] if str(err) else type(err).__name__

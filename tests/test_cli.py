@@ -4,6 +4,7 @@ bundled Iris data and network it analyses by default."""
 import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -373,8 +374,22 @@ def test_plot_region_limit_says_nothing_is_drawn(capsys, tmp_path):
     code, out, err = run(capsys, "plot", "iris", *IRIS_PLANE, "-o", str(tmp_path / "a.png"),
                          "--max-regions", "3")
     assert_clean_error(code, out, err, "more than --max-regions 3, so nothing is drawn; "
-                                       "draw a smaller slice")
+                                       "draw a smaller plane (a smaller --margin, or closer "
+                                       "points)")
     assert "count" not in err
+
+
+@pytest.mark.parametrize("domain, remedy", [
+    (["--origin", *"0000", "--u", *"1000", "--v", *"0100"],
+     "count a smaller part of the plane (--bounds S0 S1 T0 T1)"),
+    (["--origin", *"0000", "--u", *"1000", "--v", *"0100", "--bounds", "-9", "9", "-9", "9"],
+     "count a smaller part of the plane (narrower --bounds)"),
+    (["--segment", *"0000", "9", "9", "9", "9"], "count a shorter segment (closer ends)"),
+], ids=["whole-plane", "bounds", "segment"])
+def test_slice_region_limit_names_the_options_given(capsys, domain, remedy):
+    code, out, err = run(capsys, "slice", "iris", *domain, "--max-regions", "1")
+    assert_clean_error(code, out, err, remedy)
+    assert "--margin" not in err
 
 
 # -- --trusted and --backend on every command that loads a model ------------------------------
@@ -472,3 +487,164 @@ def test_plot_legends_name_the_classes_of_bundled_networks(capsys, tmp_path, mon
     code, out, err = run(capsys, "plot", "digits", *["--segment", *["0"] * 64, *["1"] * 64],
                          "--color-by", "class", "-o", "seg.png", "--dpi", "20")
     assert code == 0, err
+
+
+# -- what the tester found: output files, slices required, usage errors, pipes, JSON keys -------
+@pytest.mark.parametrize("target, fragment", [
+    ("outdir/", "'outdir/' is a directory; give an image file in it, such as outdir/plot.png"),
+    ("outdir", "'outdir' is a directory; give an image file in it, such as outdir/plot.png"),
+    ("-", "plot writes an image file, not standard output; give a file name such as "
+          "plot.png"),
+    ("outdir/.png", "'outdir/.png' is a suffix without a name; give a file name such as "
+                    "outdir/plot.png"),
+], ids=["slash", "directory", "stdout", "suffix"])
+def test_plot_refuses_outputs_that_name_no_file(capsys, tmp_path, monkeypatch, target,
+                                                fragment):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "outdir").mkdir()
+    code, out, err = run(capsys, "plot", "iris", *IRIS_PLANE, "-o", target)
+    assert code == 2 and out == ""
+    assert "usage: plregions plot" in err and fragment in err.strip().splitlines()[-1]
+    assert [p.name for p in tmp_path.iterdir()] == ["outdir"]
+    assert list((tmp_path / "outdir").iterdir()) == []
+
+
+def test_plot_writes_the_file_it_names(capsys, tmp_path, monkeypatch):
+    # A suffix in capitals, and a hidden file: written under the name printed.
+    monkeypatch.chdir(tmp_path)
+    for target in ("pic.PNG", ".pic.png"):
+        code, out, err = run(capsys, "plot", "iris", *IRIS_PLANE, "-o", target, "--dpi", "20")
+        assert (code, err) == (0, "") and out.startswith(f"wrote {target}: ")
+        assert (tmp_path / target).read_bytes()[:4] == b"\x89PNG"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".pic.png", "pic.PNG"]
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["slice", "iris"], "slice counts the regions on a plane or a segment of the input space "
+                        "of 4-8-8-3, which takes 4 inputs; give one with --plane, "
+                        "--plane-file, --origin/--u/--v, --segment or --segment-file (to "
+                        "count all of R^4 or a box, use plregions count iris [--box LO HI], "
+                        "or plregions analyze iris)"),
+    (["slice", "digits", "--box", "0", "1"], "--box gives a box of R^64, not a slice"),
+    (["plot", "iris", "-o", "x.png"], "plot draws a plane or a segment of the input space of "
+                                      "4-8-8-3, which takes 4 inputs"),
+    (["slice", "iris", "--plane", "1", "2", "3"],
+     "--plane has 3 numbers but 4-8-8-3 takes 4 inputs; give three inputs of 4 numbers "
+     "each (12 numbers)"),
+    (["slice", "iris", "--plane", *map(str, range(24))], "--plane has 24 numbers"),
+    (["slice", "iris", "--segment", "1", "2"], "--segment has 2 numbers but 4-8-8-3 takes 4"),
+    (["slice", "iris", "--origin", "0", "--u", *"1000", "--v", *"0100"],
+     "--origin has 1 numbers but 4-8-8-3 takes 4 inputs"),
+    (["slice", "iris", "--segment", *"00001111", "--lower", "0", "0", "--upper", "1", "1"],
+     "give one domain"),
+    (["slice", "iris", "--plane", *map(str, range(12)), "--margin", "-1"],
+     "argument --margin: expected a margin >= 0 (a fraction of the points' extent; 0: none), "
+     "got -1"),
+    (["slice", "iris", "--plane", *map(str, range(12)), "--margin", "nan"],
+     "expected a margin >= 0"),
+    (["slice", "iris", "--origin", *"0000", "--u", *"1000", "--v", *"0100", "--margin", "1"],
+     "--margin goes with --plane or --plane-file (the margin around the three points); "
+     "with --origin/--u/--v, give --bounds S0 S1 T0 T1"),
+    (["slice", "iris", "--segment", *"00001111", "--margin", "1"], "--margin goes with"),
+], ids=["slice-no-domain", "slice-box", "plot-no-domain", "plane-3", "plane-24", "segment-2",
+        "origin-1", "two-domains", "margin-negative", "margin-nan", "margin-origin",
+        "margin-segment"])
+def test_domain_arguments_that_do_not_fit_are_usage_errors(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"usage: plregions {argv[0]}" in err
+    assert fragment in err.strip().splitlines()[-1]
+
+
+def test_unknown_options_print_the_usage_of_their_command(capsys):
+    code, out, err = run(capsys, "slice", "iris", "--plane", *map(str, range(12)), "--bogus")
+    assert code == 2 and out == ""
+    assert err.startswith("usage: plregions slice ")
+    assert err.strip().splitlines()[-1] == ("plregions slice: error: unrecognized arguments: "
+                                            "--bogus")
+
+
+class ClosedPipe:
+    """A stdout whose reader has gone."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_ends_the_run_quietly(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["slice", "iris", *IRIS_PLANE, "--json"]) == 141
+    monkeypatch.undo()
+    assert capsys.readouterr().err == ""
+    # And as a real process, whose stdout is closed before it writes (no message at exit).
+    with subprocess.Popen([sys.executable, "-m", "plregions", "slice", "iris", *IRIS_PLANE,
+                           "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          cwd=tmp_path) as child:
+        child.stdout.close()
+        err = child.stderr.read().decode()
+        code = child.wait(timeout=300)
+    assert (code, err) == (141, "")
+
+
+def _documented_keys() -> str:
+    text = (ROOT / "README.md").read_text()
+    start = text.index("## Command line and the main job")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+def test_every_json_key_is_documented_in_the_readme(capsys, tmp_path, small_model):
+    _, path = small_model
+    two = tmp_path / "two.npz"
+    plr.save_network(plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]],
+                                     [[0.0, 0.0], [0.0]]), two)
+    outputs = {
+        "count": run_json(capsys, "count", path),
+        "count --box": run_json(capsys, "count", path, "--box", "-1", "1"),
+        "analyze": run_json(capsys, "analyze", path, "--box", "-1", "1"),
+        "slice": run_json(capsys, "slice", "iris", *IRIS_PLANE),
+        "slice R^2": run_json(capsys, "slice", str(two)),
+        "slice --segment": run_json(capsys, "slice", path, "--segment", *"000111"),
+        "plot": run_json(capsys, "plot", str(two), "-o", str(tmp_path / "p.png"), "--dpi",
+                         "20"),
+        "plot --segment": run_json(capsys, "plot", path, "--segment", *"000111", "-o",
+                                   str(tmp_path / "s.png"), "--dpi", "20"),
+    }
+    section = _documented_keys()
+    for command, got in outputs.items():
+        for key in got:
+            assert f"`{key}`" in section, f"{command} --json prints {key!r}, undocumented"
+    for command in ("count", "analyze", "slice", "plot"):
+        for key in ("n_regions", "n_linear_regions", "n_neurons", "input_dim", "architecture",
+                    "domain", "seconds"):
+            assert key in outputs[command], (command, key)
+    assert "n_bounded_regions" in outputs["plot"] and "n_bounded_regions" in outputs["count"]
+    assert "n_polygon_edges" in outputs["slice"] and "n_edges" not in outputs["slice"]
+
+
+def test_plot_without_a_window_names_the_option_and_warnings_take_one_line(
+        capsys, tmp_path, monkeypatch):
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[-3e8, 5e8], [0.0]])
+    path = str(tmp_path / "far.npz")
+    plr.save_network(net, path)
+    general = plr.partition(net, method="layerwise")
+
+    def declined(*args, **kwargs):  # as when the 2-D engine declines lines far out
+        warnings.warn("the exact 2-D engine declined this domain", plr.EngineFallbackWarning,
+                      stacklevel=2)
+        return general
+
+    monkeypatch.setattr("plregions.plotting.cli_commands.partition", declined)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", plr.EngineFallbackWarning)
+        code, out, err = run(capsys, "plot", path, "-o", str(tmp_path / "far.png"))
+    assert (code, out) == (1, "")
+    warning, error = err.strip().splitlines()
+    assert warning == "plregions: warning: the exact 2-D engine declined this domain"
+    assert error.startswith("plregions: error: plot cannot bound the picture: the general "
+                            "engine partitioned all of R^2")
+    assert "pass --window XLO XHI YLO YHI, for instance --window " in error
+    assert error.endswith("or draw a box (--box LO HI)") and "window=" not in error
+    assert list(tmp_path.iterdir()) == [tmp_path / "far.npz"]

@@ -5,6 +5,7 @@ drawing options that mean nothing for the picture refused with a usage error."""
 from __future__ import annotations
 
 import argparse
+import json
 import re
 
 import matplotlib
@@ -248,3 +249,85 @@ def test_titles_carry_three_significant_digits(iris, digit_ends, saved, tmp_path
     for title in (plane_title, segment_title):
         for number in re.findall(r"\d+\.\d+", title):
             assert len(number.replace(".", "").lstrip("0")) <= 3, title
+
+
+# --- what the tester found: windows, labels, JSON keys ------------------------------------------
+
+def test_a_partition_without_polygons_asks_for_the_window_option(tmp_path, monkeypatch, capsys):
+    # The general engine (as when the 2-D engine declines lines that lie far out) gives
+    # no polygons, so no window holding every vertex.
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[-3e8, 5e8], [0.0]])
+    path = str(tmp_path / "far.npz")
+    plr.save_network(net, path)
+    general = plr.partition(net, method="layerwise")
+    monkeypatch.setattr("plregions.plotting.cli_commands.partition",
+                        lambda *args, **kwargs: general)
+    out = str(tmp_path / "far.png")
+    with pytest.raises(plr.InvalidArgumentError) as err:
+        cli([path, "-o", out])
+    suggested = re.search(r"pass --window XLO XHI YLO YHI, for instance --window (\S+) (\S+) "
+                          r"(\S+) (\S+) \(it holds an interior point of every region\)",
+                          str(err.value))
+    assert suggested is not None, str(err.value)
+    assert "window=" not in str(err.value)          # no Python argument on the command line
+    capsys.readouterr()
+    assert cli([path, "-o", out, "--window", *suggested.groups(), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["window"] == np.reshape([float(v) for v in suggested.groups()], (2, 2)).tolist()
+    # Any window, on any 2-D picture; never along a segment.
+    for kind in ("regions", "graph", "surface"):
+        assert cli([path, "-o", out, "--kind", kind, "--window", "2", "4", "-6", "-4"]) == 0
+    with pytest.raises(SystemExit) as exit_:
+        cli([path, "-o", out, "--window", "2", "1", "-6", "-4"])
+    assert exit_.value.code == 2
+    assert "give XLO XHI YLO YHI, finite, with XLO < XHI" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        cli([path, "--segment", "0", "0", "1", "1", "-o", out, "--window", "0", "1", "0", "1"])
+    assert "--window bounds the picture of a 2-D domain" in capsys.readouterr().err
+
+
+def test_labels_must_be_classes_of_the_network(iris, tmp_path):
+    X, y, species, means = iris
+    np.save(tmp_path / "X.npy", X[:5])
+    (tmp_path / "l7.txt").write_text("0\n1\n2\n7\n0\n")
+    (tmp_path / "names.txt").write_text("\n".join(species[k] for k in y[:5]) + "\n")
+    (tmp_path / "typo.txt").write_text("setosa\nsetosa\nsetosa\nvirginca\nsetosa\n")
+    points = ["--points", str(tmp_path / "X.npy"), "-o", str(tmp_path / "unused.png")]
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"--labels .*l7.txt: label 7 is not a class of 4-8-8-3: a label "
+                             r"is an output index 0 to 2 \(one class per output\) or a class "
+                             r"name \(setosa, versicolor, virginica\)"):
+        cli([*iris_plane_args(means), *points, "--labels", str(tmp_path / "l7.txt")],
+            class_names=NAMES.get)
+    # Names without names for the classes: the option that names them.
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"--labels .*names.txt: holds class names \('setosa'\) but the "
+                             r"classes have no names; name the 3 classes in output order with "
+                             r"--class-names NAME \.\., or give output indices 0 to 2"):
+        cli([*iris_plane_args(means), *points, "--labels", str(tmp_path / "names.txt")])
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"holds 'virginca', not among the class names setosa, "
+                             r"versicolor, virginica"):
+        cli([*iris_plane_args(means), *points, "--labels", str(tmp_path / "typo.txt")],
+            class_names=NAMES.get)
+
+
+def test_plot_json_has_the_counts_of_every_command(iris, digit_ends, tmp_path, capsys):
+    *_, means = iris
+    net = plr.default_network()
+    part = plr.partition(net, plr.Plane.through(*means, margin=0.5))
+    assert cli([*iris_plane_args(means), "-o", str(tmp_path / "p.png"), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["model"] == "iris" and got["architecture"] == "4-8-8-3"
+    assert (got["input_dim"], got["n_neurons"]) == (4, 16)
+    assert (got["n_regions"], got["n_linear_regions"]) == (len(part), part.n_linear_regions)
+    np.testing.assert_allclose(got["window"], plr.Plane.through(*means, margin=0.5).bounds)
+    assert "n_bounded_regions" not in got          # a bounded plane
+    assert cli([*segment_args(digit_ends), "-o", str(tmp_path / "s.png"), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    segment = plr.partition(plr.digits_network(), plr.Segment(*digit_ends))
+    assert (got["architecture"], got["input_dim"], got["n_neurons"]) == (
+        "64-64-64-64-10", 64, 192)
+    assert (got["n_regions"], got["n_linear_regions"]) == (len(segment),
+                                                           segment.n_linear_regions)
+    assert len(got["breakpoints"]) == len(segment) - 1 and "window" not in got

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 import matplotlib
 
@@ -397,10 +398,110 @@ def test_bad_arguments(box_part):
         plr.plot_partition(box_part, color_by="colour", ax=axes())
     with pytest.raises(plr.InvalidArgumentError, match="output=7"):
         plr.plot_partition(box_part, color_by="output", output=7, ax=axes())
+    # Each a PLRegionsError (a ValueError too) that names the argument and the fix, never
+    # an IndexError, TypeError or AttributeError from deep inside.
+    pieces = plr.affine_pieces(box_part.network, plr.Segment([-2, -1], [2, 1]))
+    index = r"give the index of one network output, an int from 0 to 2"
+    for call, message in (
+            (lambda: plr.plot_partition(box_part, color_by="output", output=2.5, ax=axes()),
+             "output=2.5: " + index),
+            (lambda: plr.plot_partition(box_part, color_by="output", output="1", ax=axes()),
+             "output='1': " + index),
+            (lambda: plr.plot_surface(box_part, output=1.0, ax=axes("3d")),
+             "output=1.0: " + index),
+            (lambda: plr.plot_affine_pieces(pieces, output=True, ax=axes()),
+             "output=True: " + index),
+            (lambda: plr.plot_affine_pieces(pieces, window=(-0.5, 1.5), ax=axes()),
+             r"window=\(-0.5, 1.5\) reaches outside the line's domain \[0, 1\]"),
+            (lambda: plr.plot_affine_pieces(pieces, window=(0, np.inf), ax=axes()),
+             "window must be \\(s_lo, s_hi\\), finite"),
+            (lambda: plr.plot_affine_pieces(pieces, window=3, ax=axes()),
+             "window must be two numbers"),
+            (lambda: plr.plot_partition(3), r"plot_partition takes a Partition \(from "
+                                            r"plr.partition\(net, domain\)\), got int"),
+            (lambda: plr.plot_region_graph(pieces), "plot_region_graph takes a Partition"),
+            (lambda: plr.plot_surface(None), "plot_surface takes a Partition"),
+            (lambda: plr.plot_partition(box_part, window=((0, 1), (0, np.nan)), ax=axes()),
+             "window must be .* finite")):
+        with pytest.raises(plr.InvalidArgumentError, match=message):
+            call()
     net3 = plr.from_arrays([np.ones((2, 3)), np.ones((1, 2))], [np.zeros(2), np.zeros(1)])
     part3 = plr.partition(net3, plr.Box([0, 0, 0], [1, 1, 1]))
     with pytest.raises(plr.InvalidArgumentError, match="needs a 2-D partition"):
         plr.plot_partition(part3, ax=axes())
+
+
+def test_a_partition_of_r2_without_polygons_says_which_window_to_pass():
+    # Lines x = 3 and y = -5, partitioned by the general engine: no polygons, no box.
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[-3.0, 5.0], [0.0]])
+    part = plr.partition(net, method="layerwise")
+    assert part.polygons is None and part.domain is None
+    for plot in (plr.plot_partition, plr.plot_region_graph):
+        with pytest.raises(plr.InvalidArgumentError) as err:
+            plot(part, ax=axes())
+        assert "all of R^2 has no box to draw in" in str(err.value)
+    suggested = re.search(r"pass window=\(\(x_lo, x_hi\), \(y_lo, y_hi\)\), for instance "
+                          r"window=\(\((\S+), (\S+)\), \((\S+), (\S+)\)\), which holds an "
+                          r"interior point of every region", str(err.value))
+    assert suggested is not None, str(err.value)
+    window = np.reshape([float(v) for v in suggested.groups()], (2, 2))
+    inside = (window[:, 0] < part.interior_points) & (part.interior_points < window[:, 1])
+    assert inside.all()
+    # The window suggested draws every region.
+    ax = plr.plot_partition(part, window=window, ax=axes())
+    assert sum(p.vertices.shape[0] >= 3 for p in by_gid(ax, "regions").get_paths()) == 4
+
+
+def test_labels_that_are_not_classes_are_named(three_classes):
+    _, part = three_classes
+    with pytest.raises(plr.InvalidArgumentError,
+                       match=r"labels hold 7, which is not a class: the network has 3 "
+                             r"classes, and a label is an output index 0 to 2"):
+        plr.plot_partition(part, points=POINTS, labels=[0, 1, 7, 2], class_names="abc",
+                           ax=axes())
+
+
+def test_one_output_classes_have_the_same_names_in_every_plot():
+    net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [-0.5]])
+    part = plr.partition(net, plr.Box([-1, -1], [1, 1]))
+    ax = plr.plot_partition(part, color_by="class", legend=True, ax=axes())
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    pieces = plr.affine_pieces(net, plr.Segment([-1, -1], [1, 1]))
+    ax = plr.plot_affine_pieces(pieces, classes=True, legend=True, ax=axes())
+    assert names == ["y <= 0", "y > 0"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["output 0", *names]
+
+
+def test_the_legend_lists_a_decision_boundary_only_when_one_is_drawn(three_classes):
+    net, _ = three_classes
+    # Class 0 (x1 largest) everywhere in this box: no decision boundary inside it.
+    part = plr.partition(net, plr.Box([0.5, -0.1], [1.0, 0.1]))
+    ax = plr.plot_partition(part, color_by="class", decision_boundary=True, legend=True,
+                            ax=axes())
+    assert by_gid(ax, "decision boundary").get_segments() == []
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0"]
+    # Nothing else to list: no legend, and no error (the boundary was asked for).
+    ax = plr.plot_partition(part, decision_boundary=True, legend=True, ax=axes())
+    assert ax.get_legend() is None
+    pieces = plr.affine_pieces(net, plr.Segment([0.5, 0.0], [1.0, 0.0]))
+    ax = plr.plot_affine_pieces(pieces, decision_boundary=True, legend=True, ax=axes())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"output {k}"
+                                                                  for k in range(3)]
+    # Where the class changes, the boundary is listed.
+    part = plr.partition(net, plr.Box([-1, -1], [1, 1]))
+    ax = plr.plot_partition(part, decision_boundary=True, legend=True, ax=axes())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["decision boundary"]
+
+
+def test_default_figures_of_surfaces_and_lines_have_the_documented_sizes(box_part,
+                                                                         pyplot_figures):
+    surface = plr.plot_surface(box_part)
+    pieces = plr.plot_affine_pieces(plr.affine_pieces(box_part.network,
+                                                      plr.Segment([-2, -1], [2, 1])))
+    assert tuple(surface.figure.get_size_inches()) == plr.plotting.regions.SURFACE_FIGSIZE
+    assert tuple(pieces.figure.get_size_inches()) == plr.plotting.pieces.PIECES_FIGSIZE
+    assert plr.plotting.regions.SURFACE_FIGSIZE == (7.0, 6.0)
+    assert plr.plotting.pieces.PIECES_FIGSIZE == (7.0, 3.5)
 
 
 # --- command line --------------------------------------------------------------------------------
@@ -433,7 +534,9 @@ def test_cli_slice_json_counts(model4, capsys):
     part = plr.partition(net, plr.Plane.through(*points))
     assert out["n_regions"] == len(part) and out["n_linear_regions"] == part.n_linear_regions
     assert out["slice_dim"] == 2 and out["method"] == "plane"
-    assert out["n_vertices"] - out["n_edges"] + out["n_regions"] == 1
+    # Euler's formula on the polygons (edges of the polygons, the boundary's included).
+    assert out["n_polygon_vertices"] - out["n_polygon_edges"] + out["n_regions"] == 1
+    assert out["n_adjacent_pairs"] == len(part.edges) and out["n_neurons"] == net.n_neurons
     assert cli(["slice", path, "--segment", *map(str, points[:2].ravel()), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["n_regions"] == plr.count_regions(net, plr.Segment(points[0], points[1]))
@@ -490,7 +593,7 @@ def test_cli_without_a_loader_reads_npz_only(model4, tmp_path, capsys):
         args.run(args, args.subparser)
 
 
-def test_cli_domain_errors(model4):
+def test_cli_domain_errors(model4, capsys):
     _, path = model4
     with pytest.raises(SystemExit):
         cli(["slice", path, "--plane", "1", "2"])                 # not 3 x n_in numbers
@@ -498,12 +601,19 @@ def test_cli_domain_errors(model4):
         cli(["slice", path, "--box", "0", "1", "--segment", "0", "1"])
     with pytest.raises(SystemExit):
         cli(["slice", path, "--origin", "0", "0", "0", "0"])      # no --u/--v
-    with pytest.raises(plr.InvalidDomainError, match="takes 4 inputs"):
-        cli(["slice", path, "--plane", "0", "0", "0", "1", "0", "0", "0", "1", "0"])
     with pytest.raises(plr.InvalidDomainError, match="collinear"):
         cli(["slice", path, "--plane", *["0"] * 4, *["1"] * 4, *["2"] * 4])
-    with pytest.raises(plr.InvalidDomainError, match="plot draws 2-D domains"):
-        cli(["plot", path, "--box", "0", "1", "-o", "unused.png"])
+    capsys.readouterr()
+    # Numbers that do not fit the network, and boxes of R^4, are usage errors too.
+    for argv, message in (
+            (["slice", path, "--plane", "0", "0", "0", "1", "0", "0", "0", "1", "0"],
+             "--plane has 9 numbers but 4-8-6-3 takes 4 inputs; give three inputs of 4 "
+             "numbers each (12 numbers)"),
+            (["plot", path, "--box", "0", "1", "-o", "unused.png"],
+             "--box gives a box of R^4, not a slice: plot draws a plane or a segment")):
+        with pytest.raises(SystemExit) as exit_:
+            cli(argv)
+        assert exit_.value.code == 2 and message in capsys.readouterr().err
 
 
 def test_surface_of_many_ragged_polygons_draws_cleanly():

@@ -10,7 +10,7 @@ without it only .npz networks load, since this module sits in the plotting stage
 not import the importers.
 
 ``plregions plot MODEL DOMAIN -o FILE.png [--kind regions|graph|surface] [--color-by ..]
-[--points FILE [--labels FILE]] [--class-names NAME ..]``
+[--window XLO XHI YLO YHI] [--points FILE [--labels FILE]] [--class-names NAME ..]``
 ``plregions slice MODEL DOMAIN [--json]``
 
 Both take ``--max-regions N`` (default 1,000,000; ``0`` or ``none``: no limit): with more
@@ -18,20 +18,30 @@ regions than that on the slice, the library raises
 :class:`~plregions.errors.RegionLimitError` and nothing is drawn or printed but the
 error. Both take ``--trusted`` and ``--backend`` like ``count`` and ``analyze``
 (:func:`add_model_arguments`). ``plot -o FILE`` must end in a format matplotlib writes
-(no suffix: ``.png``) and ``--dpi`` lies in :data:`DPI_RANGE`; both are checked while
-parsing, before any model is loaded. With ``--json``, the domain is an object with a
-``"kind"`` field, as in every command (:func:`domain_json`).
+(no suffix: ``.png``), and be neither ``-`` nor a directory, so that the file written is
+the file named; ``--dpi`` lies in :data:`DPI_RANGE`; both are checked while parsing,
+before any model is loaded. With ``--json``, both print the counts every command prints
+(the domain as an object with a ``"kind"`` field, :func:`domain_json`) and keys of their
+own; README.md lists every key.
 
 DOMAIN is one of ``--plane P1 P2 P3`` (3 x n_in numbers: the plane through three inputs,
 with ``--margin``), ``--plane-file FILE`` (the same three inputs as the rows of a file),
 ``--origin O --u U --v V [--bounds S0 S1 T0 T1]``, ``--segment A B`` (2 x n_in numbers)
-or ``--segment-file FILE``, or for a 2-input (plot, slice) or 1-input network
-``--box LO HI`` / ``--lower .. --upper ..`` (nothing: all of R^n_in).
+or ``--segment-file FILE``, or for a 2-input or 1-input network ``--box LO HI`` /
+``--lower .. --upper ..`` (nothing: all of R^n_in). Numbers that do not fit the network,
+a ``--margin`` below 0 or without a plane through points, and a network of more than two
+inputs without a slice are usage errors (exit 2), checked once the model is loaded and
+before anything is computed.
 
 ``plot`` refuses, with a usage error (exit 2), drawing options that mean nothing for the
 picture asked for (``--color-by`` on a region graph, ``--kind graph`` on a segment, ...)
-instead of ignoring them. Figures are saved with tight bounding boxes, sized from the
-slice's aspect ratio, with a legend for classes and a colour bar for an output.
+instead of ignoring them. Figures are saved with tight bounding boxes, with a legend for
+classes and a colour bar for an output; pictures of a 2-D domain are sized from the drawn
+window's aspect ratio, surfaces and pictures along a segment have fixed sizes
+(:data:`~plregions.plotting.regions.SURFACE_FIGSIZE`,
+:data:`~plregions.plotting.pieces.PIECES_FIGSIZE`). The window is ``--window``, else the
+partition's own; a partition of all of R^2 by the general engine has none, and the error
+suggests a ``--window``.
 """
 
 from __future__ import annotations
@@ -49,10 +59,16 @@ from plregions.geometry.domains import Box
 from plregions.geometry.slices import Plane, Segment
 from plregions.network import Network, load_npz
 from plregions.partition import partition
-from plregions.plotting.pieces import plot_affine_pieces
-from plregions.plotting.polygons import plot_window
+from plregions.plotting.pieces import PIECES_FIGSIZE, plot_affine_pieces
+from plregions.plotting.polygons import (
+    default_window,
+    format_window,
+    interior_window,
+    plot_window,
+)
 from plregions.plotting.regions import (
     COLOR_BY,
+    SURFACE_FIGSIZE,
     figure_size,
     plot_partition,
     plot_region_graph,
@@ -69,7 +85,7 @@ DEFAULT_MAX_REGIONS = 1_000_000
 DOMAIN_HELP = """\
 the slice or domain, one of:
   --plane X.. Y.. Z..           the plane through three inputs (3 x n_in numbers, one
-                                input after the other), bounded around them (--margin)
+                                input after the other), bounded around them (--margin M)
   --plane-file FILE             the same, the three inputs being the rows of FILE (.npy,
                                 or text: .csv, .txt; images are flattened in C order)
   --origin O.. --u U.. --v V..  the plane origin + s u + t v, with --bounds S0 S1 T0 T1
@@ -78,7 +94,9 @@ the slice or domain, one of:
   --segment-file FILE           the same, A and B being the two rows of FILE
   --box LO HI                   the square [LO, HI]^n_in (2-input or 1-input networks)
   --lower L.. --upper U..       a box, one bound per input (or one for all)
-  (nothing)                     all of R^n_in, for a 2-input or 1-input network"""
+  (nothing)                     all of R^n_in, for a 2-input or 1-input network
+A network of more than two inputs needs a plane or a segment (plregions count and
+analyze count all of R^d or a box)."""
 
 
 def _add_domain_arguments(parser: argparse.ArgumentParser, segment: bool = True) -> None:
@@ -88,9 +106,9 @@ def _add_domain_arguments(parser: argparse.ArgumentParser, segment: bool = True)
     group.add_argument("--plane-file", metavar="FILE",
                        help="a .npy, .csv or .txt file whose three rows are the inputs the "
                             "plane passes through")
-    group.add_argument("--margin", type=float, default=0.1,
-                       help="with --plane: margin around the three points, as a fraction of "
-                            "their extent (default 0.1)")
+    group.add_argument("--margin", type=_margin, default=None, metavar="M",
+                       help="with --plane or --plane-file: margin around the three points, "
+                            f"as a fraction of their extent, >= 0 (default {DEFAULT_MARGIN})")
     group.add_argument("--origin", nargs="+", type=float, metavar="O")
     group.add_argument("--u", nargs="+", type=float, metavar="U")
     group.add_argument("--v", nargs="+", type=float, metavar="V")
@@ -105,6 +123,23 @@ def _add_domain_arguments(parser: argparse.ArgumentParser, segment: bool = True)
     group.add_argument("--box", nargs=2, type=float, metavar=("LO", "HI"))
     group.add_argument("--lower", nargs="+", type=float, metavar="L")
     group.add_argument("--upper", nargs="+", type=float, metavar="U")
+
+
+DEFAULT_MARGIN = 0.1
+"""The default ``--margin`` of ``--plane`` and ``--plane-file``."""
+
+
+def _margin(text: str) -> float:
+    """The value of ``--margin``: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a fraction of the points' extent (e.g. 0.1), got {text!r}") from None
+    if not (np.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(
+            f"expected a margin >= 0 (a fraction of the points' extent; 0: none), got {text}")
+    return value
 
 
 def _max_regions(text: str) -> int | None:
@@ -159,16 +194,32 @@ def _dpi(text: str) -> int:
 
 
 def _image_file(text: str) -> str:
-    """The value of ``-o``: a file whose suffix matplotlib can write (none: ``.png``)."""
+    """The value of ``-o``: a file whose suffix matplotlib can write (none: ``.png``).
+
+    Standard output (``-``), a directory and a name that is only a suffix (``.png``) are
+    refused: the file written is always the file named.
+    """
     from matplotlib.figure import Figure
 
-    folder = os.path.dirname(text)
+    if text == "-":
+        raise argparse.ArgumentTypeError(
+            "plot writes an image file, not standard output; give a file name such as "
+            "plot.png")
+    folder, name = os.path.split(text)
+    if not name or name in (".", "..") or os.path.isdir(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is a directory; give an image file in it, such as "
+            f"{os.path.join(text, 'plot.png')}")
     if folder and not os.path.isdir(folder):
         raise argparse.ArgumentTypeError(f"cannot write {text!r}: no directory {folder!r}")
-    suffix = os.path.splitext(text)[1]
+    formats = Figure().canvas.get_supported_filetypes()
+    stem, suffix = os.path.splitext(name)
+    if stem.startswith(".") and not suffix and stem[1:].lower() in formats:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is a suffix without a name; give a file name such as "
+            f"{os.path.join(folder, 'plot' + stem)}")
     if not suffix or suffix == ".":
         return text.rstrip(".") + ".png"
-    formats = Figure().canvas.get_supported_filetypes()
     if suffix[1:].lower() not in formats:
         raise argparse.ArgumentTypeError(
             f"cannot write {suffix!r} images; give a file ending in one of "
@@ -232,8 +283,52 @@ def _check_domain_arguments(args, parser) -> None:
         parser.error("--origin, --u and --v go together")
     if args.bounds is not None and given != ["--origin/--u/--v"]:
         parser.error("--bounds goes with --origin/--u/--v")
+    if args.margin is not None and given not in (["--plane"], ["--plane-file"]):
+        parser.error("--margin goes with --plane or --plane-file (the margin around the "
+                     "three points); with --origin/--u/--v, give --bounds S0 S1 T0 T1")
     if (args.lower is None) != (args.upper is None):
         parser.error("--lower and --upper go together")
+
+
+SLICE_OPTIONS = "--plane, --plane-file, --origin/--u/--v, --segment or --segment-file"
+
+
+def _check_domain_fits(args, parser, net: Network, command: str) -> None:
+    """Numbers that do not fit the network's inputs, and boxes of more than two inputs,
+    are argument errors (checked once the model is loaded)."""
+    d = net.n_in
+    for option, per_input, count in (("--plane", 3, len(args.plane or ())),
+                                     ("--segment", 2, len(getattr(args, "segment", None) or ()))):
+        if count and count != per_input * d:
+            words = {3: "three", 2: "two"}[per_input]
+            parser.error(
+                f"{option} has {count} numbers but {net.architecture} takes {d} inputs; give "
+                f"{words} inputs of {d} numbers each ({per_input * d} numbers)")
+    for option in ("origin", "u", "v"):
+        value = getattr(args, option)
+        if value is not None and len(value) != d:
+            parser.error(f"--{option} has {len(value)} numbers but {net.architecture} takes "
+                         f"{d} inputs; give {d} numbers")
+    for option in ("lower", "upper"):
+        value = getattr(args, option)
+        if value is not None and len(value) not in (1, d):
+            parser.error(f"--{option} has {len(value)} numbers but {net.architecture} takes "
+                         f"{d} inputs; give {d} numbers, or one for every input")
+    is_slice = any(getattr(args, k, None) is not None for k in (
+        "plane", "plane_file", "origin", "segment", "segment_file"))
+    if d > 2 and not is_slice:
+        box = ("--box" if args.box is not None else
+               "--lower/--upper" if args.lower is not None else None)
+        given = f"{box} gives a box of R^{d}, not a slice: " if box else ""
+        if command == "slice":
+            parser.error(
+                f"{given}slice counts the regions on a plane or a segment of the input space "
+                f"of {net.architecture}, which takes {d} inputs; give one with "
+                f"{SLICE_OPTIONS} (to count all of R^{d} or a box, use plregions count "
+                f"{args.model} [--box LO HI], or plregions analyze {args.model})")
+        parser.error(
+            f"{given}plot draws a plane or a segment of the input space of "
+            f"{net.architecture}, which takes {d} inputs; give one with {SLICE_OPTIONS}")
 
 
 def read_inputs(path: str, n_rows: int, d: int, option: str) -> np.ndarray:
@@ -262,25 +357,17 @@ def _domain(args, net: Network):
     d = net.n_in
     if args.plane_file is not None:
         p1, p2, p3 = read_inputs(args.plane_file, 3, d, "--plane-file")
-        return Plane.through(p1, p2, p3, margin=args.margin)
+        return Plane.through(p1, p2, p3, margin=_margin_of(args))
     if getattr(args, "segment_file", None) is not None:
         a, b = read_inputs(args.segment_file, 2, d, "--segment-file")
         return Segment(a, b)
     if args.plane is not None:
-        if len(args.plane) != 3 * d:
-            raise InvalidDomainError(
-                f"--plane has {len(args.plane)} numbers but the network takes {d} inputs; "
-                f"give three inputs of {d} numbers each ({3 * d} numbers)")
         p1, p2, p3 = np.reshape(args.plane, (3, d))
-        return Plane.through(p1, p2, p3, margin=args.margin)
+        return Plane.through(p1, p2, p3, margin=_margin_of(args))
     if args.origin is not None:
         bounds = None if args.bounds is None else np.reshape(args.bounds, (2, 2))
         return Plane(args.origin, args.u, args.v, bounds=bounds)
     if getattr(args, "segment", None) is not None:
-        if len(args.segment) != 2 * d:
-            raise InvalidDomainError(
-                f"--segment has {len(args.segment)} numbers but the network takes {d} "
-                f"inputs; give two inputs of {d} numbers each ({2 * d} numbers)")
         a, b = np.reshape(args.segment, (2, d))
         return Segment(a, b)
     if args.box is not None:
@@ -290,6 +377,10 @@ def _domain(args, net: Network):
         upper = args.upper * d if len(args.upper) == 1 else args.upper
         return Box(lower, upper)
     return None
+
+
+def _margin_of(args) -> float:
+    return DEFAULT_MARGIN if args.margin is None else args.margin
 
 
 def _describe(domain, d: int) -> str:
@@ -361,6 +452,12 @@ def add_plot_parser(subparsers, *, load_network=None, class_names=None,
                            "(default 0); on a segment, the one output drawn (default: all)")
     plot.add_argument("--decision-boundary", action="store_true",
                       help="draw where the predicted class changes")
+    plot.add_argument("--window", nargs=4, type=float, metavar=("XLO", "XHI", "YLO", "YHI"),
+                      help="the part of a 2-D domain drawn, in its coordinates (s, t on a "
+                           "plane); by default the box or the plane's --bounds, or for all "
+                           "of R^2 or a whole plane the window holding every vertex. Needed "
+                           "when the general engine partitioned all of R^2 (the error "
+                           "suggests one)")
     plot.add_argument("--points", metavar="FILE",
                       help="data points to draw: the rows of a .npy, .csv or .txt file, in "
                            "the input space (one input per row, images flattened in C "
@@ -457,6 +554,11 @@ def _check_drawing_arguments(args, parser, one_d: bool) -> None:
 
     if args.labels is not None and args.points is None:
         refuse("--labels", "goes with --points (the points it labels)")
+    if args.window is not None:
+        (x0, x1), (y0, y1) = np.reshape(args.window, (2, 2))
+        if not (np.all(np.isfinite(args.window)) and x0 < x1 and y0 < y1):
+            refuse("--window", f"{' '.join(f'{v:g}' for v in args.window)}: give XLO XHI "
+                   "YLO YHI, finite, with XLO < XHI and YLO < YHI")
     if one_d:
         where = "along a segment (or a 1-input network's line)"
         if args.kind != "regions":
@@ -468,6 +570,9 @@ def _check_drawing_arguments(args, parser, one_d: bool) -> None:
                    "class")
         if args.points is not None:
             refuse("--points", f"draws data on a 2-D domain, not {where}")
+        if args.window is not None:
+            refuse("--window", f"bounds the picture of a 2-D domain; {where} plot draws "
+                   "the whole segment")
         return
     if args.kind == "graph":
         for option, on in (("--color-by", args.color_by is not None),
@@ -514,12 +619,75 @@ LEGEND_BESIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxes
                  "fontsize": "small"}
 
 
+def _check_labels(labels: np.ndarray, path: str, net: Network, class_names) -> np.ndarray:
+    """The classes of ``--labels``: output indices ``0 .. n_classes - 1`` or names from
+    ``class_names``, refused otherwise with the command line's options."""
+    n_classes = max(2, net.n_out)
+    indices = f"output indices 0 to {n_classes - 1}"
+    if labels.dtype.kind in "USO":
+        words = sorted({str(v) for v in labels.tolist()})
+        if class_names is None:
+            raise InvalidArgumentError(
+                f"--labels {path}: holds class names ({_listed(words)}) but the classes have "
+                f"no names; name the {n_classes} classes in output order with --class-names "
+                f"NAME .., or give {indices}")
+        unknown = [w for w in words if w not in class_names]
+        if unknown:
+            raise InvalidArgumentError(
+                f"--labels {path}: holds {_listed(unknown)}, not among the class names "
+                f"{', '.join(class_names)}; give those names (--class-names sets them) or "
+                f"{indices}")
+        return labels
+    wrong = [v for v in labels.tolist() if not (v == round(v) and 0 <= v < n_classes)]
+    if wrong:
+        names = "" if class_names is None else f" or a class name ({', '.join(class_names)})"
+        one_out = ", two for one output: y <= 0, y > 0" if net.n_out == 1 else ""
+        raise InvalidArgumentError(
+            f"--labels {path}: label {wrong[0]:g} is not a class of {net.architecture}: a "
+            f"label is an output index 0 to {n_classes - 1} (one class per output{one_out})"
+            f"{names}")
+    return labels.astype(np.int64)
+
+
+def _listed(words: list[str], at_most: int = 3) -> str:
+    """``'a', 'b', 'c', ...``: the first few words, quoted."""
+    shown = ", ".join(repr(w) for w in words[:at_most])
+    return shown + (", ..." if len(words) > at_most else "")
+
+
+def _counts_json(args, net: Network, domain, part) -> dict:
+    """The keys every ``slice`` and ``plot`` JSON object starts with (README, "Command
+    line and the main job", lists them all)."""
+    result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
+              "n_neurons": net.n_neurons, "domain": domain_json(domain, net.n_in),
+              "n_regions": len(part), "n_linear_regions": part.n_linear_regions}
+    if part.domain is None:
+        result["n_bounded_regions"] = part.n_bounded_regions
+    return result
+
+
+def _window(args, part) -> np.ndarray:
+    """The window drawn: ``--window``, else the partition's own; a partition without one
+    (all of R^2 from the general engine) is refused with a ``--window`` to pass."""
+    if args.window is None and default_window(part) is None:
+        where, bound = (("all of R^2", "a box (--box LO HI)") if part.input_slice is None
+                        else ("the whole plane", "a part of the plane (--bounds S0 S1 T0 T1)"))
+        raise InvalidArgumentError(
+            f"plot cannot bound the picture: the general engine partitioned {where}, "
+            "without polygons to draw a window around; pass --window XLO XHI YLO YHI, for "
+            f"instance --window {' '.join(format_window(interior_window(part)))} (it holds "
+            f"an interior point of every region), or draw {bound}")
+    return plot_window(part, None if args.window is None else np.reshape(args.window, (2, 2)))
+
+
 def run_plot(args, parser) -> int:
     """Handler of ``plregions plot``."""
     from matplotlib.figure import Figure
 
     _check_domain_arguments(args, parser)
     net = args.load_model(args.model, trusted=args.trusted)
+    # Checked before partitioning: a box of R^64 could take hours.
+    _check_domain_fits(args, parser, net, "plot")
     domain = _domain(args, net)
     one_d = isinstance(domain, Segment) or (net.n_in == 1 and not isinstance(domain, Plane))
     _check_drawing_arguments(args, parser, one_d)
@@ -534,53 +702,53 @@ def run_plot(args, parser) -> int:
             # A plane of R^2 is all of it: input points and (s, t) both have 2 columns.
             points = domain.project(points)
         if args.labels is not None:
-            labels = read_labels(args.labels, points.shape[0])
+            labels = _check_labels(read_labels(args.labels, points.shape[0]), args.labels,
+                                   net, class_names)
     start = time.perf_counter()
+    part = partition(net, domain, backend=args.backend, max_regions=args.max_regions)
+    summary = _counts_json(args, net, domain, part)
     if one_d:
+        # The line engine again, for the pieces' maps (cheap next to drawing).
         pieces = affine_pieces(net, domain, max_regions=args.max_regions)
-        fig = Figure(figsize=(7.0, 3.5), layout="constrained")
+        fig = Figure(figsize=PIECES_FIGSIZE, layout="constrained")
         several = args.output is None and net.n_out > 1
         legend = several or args.color_by == "class" or args.decision_boundary
         plot_affine_pieces(pieces, output=args.output, classes=args.color_by == "class",
                            decision_boundary=args.decision_boundary, class_names=class_names,
                            legend=LEGEND_BESIDE if legend else False, ax=fig.add_subplot())
-        summary = {"n_regions": len(pieces), "breakpoints": pieces.breakpoints.tolist()}
+        summary["breakpoints"] = pieces.breakpoints.tolist()
     else:
-        # Checked before partitioning: a box of R^64 could take hours.
-        if not isinstance(domain, Plane) and net.n_in != 2:
-            raise InvalidDomainError(
-                f"plot draws 2-D domains: this network takes {net.n_in} inputs; give "
-                "--plane, --origin/--u/--v or --segment")
-        part = partition(net, domain, backend=args.backend, max_regions=args.max_regions)
+        window = _window(args, part)
         output = 0 if args.output is None else args.output
         if args.kind == "surface":
-            fig = Figure(figsize=(7.0, 6.0), layout="constrained")
-            plot_surface(part, output=output, ax=fig.add_subplot(projection="3d"))
+            fig = Figure(figsize=SURFACE_FIGSIZE, layout="constrained")
+            plot_surface(part, output=output, window=window,
+                         ax=fig.add_subplot(projection="3d"))
         else:
-            width, height = figure_size(plot_window(part))
+            width, height = figure_size(window)
             # Room for the axis labels and the title around the equal-aspect drawing.
             fig = Figure(figsize=(width + 1.0, height + 1.0), layout="constrained")
             if args.kind == "graph":
-                plot_region_graph(part, ax=fig.add_subplot())
+                plot_region_graph(part, window=window, ax=fig.add_subplot())
             else:
                 color_by = args.color_by or "region"
                 legend = color_by == "class" or labels is not None or args.decision_boundary
                 plot_partition(part, color_by=color_by, output=output,
                                decision_boundary=args.decision_boundary, points=points,
-                               labels=labels, class_names=class_names,
+                               labels=labels, class_names=class_names, window=window,
                                legend=LEGEND_BESIDE if legend else False,
                                ax=fig.add_subplot())
-        summary = {"n_regions": len(part)}
+        summary["window"] = window.tolist()
     # A title on the axes, not the figure: the tight box then keeps no gap above them.
     fig.axes[0].set_title(f"{net.architecture} on {_describe(domain, net.n_in)}", fontsize=9)
     try:
-        fig.savefig(args.file, dpi=args.dpi, bbox_inches="tight")
+        # The format named, so that matplotlib never adds a suffix of its own.
+        fig.savefig(args.file, dpi=args.dpi, bbox_inches="tight",
+                    format=os.path.splitext(args.file)[1][1:].lower())
     except OSError as err:
         raise InvalidArgumentError(f"-o {args.file}: cannot write it ({err.strerror or err})"
                                    ) from None
-    summary.update({"file": args.file, "model": args.model,
-                    "domain": domain_json(domain, net.n_in),
-                    "seconds": time.perf_counter() - start})
+    summary.update({"file": args.file, "seconds": time.perf_counter() - start})
     if args.json:
         print(json.dumps(summary))
     else:
@@ -624,30 +792,29 @@ def run_slice(args, parser) -> int:
     """Handler of ``plregions slice``."""
     _check_domain_arguments(args, parser)
     net = args.load_model(args.model, trusted=args.trusted)
+    _check_domain_fits(args, parser, net, "slice")
     domain = _domain(args, net)
     start = time.perf_counter()
     part = partition(net, domain, backend=args.backend, max_regions=args.max_regions)
-    result = {"model": args.model, "architecture": net.architecture, "input_dim": net.n_in,
-              "slice": _describe(domain, net.n_in), "domain": domain_json(domain, net.n_in),
-              "slice_dim": part.network.n_in,
-              "n_regions": len(part), "n_linear_regions": part.n_linear_regions}
-    if part.domain is None:
-        result["n_bounded_regions"] = part.n_bounded_regions
+    result = _counts_json(args, net, domain, part)
+    result.update({"slice": _describe(domain, net.n_in), "slice_dim": part.network.n_in})
     if part.polygons is not None:
-        result["n_vertices"], result["n_edges"], _ = part.polygons.euler
+        result["n_polygon_vertices"], result["n_polygon_edges"], _ = part.polygons.euler
     result["n_adjacent_pairs"] = int(part.edges.shape[0])
     result["method"] = part.method
     result["seconds"] = time.perf_counter() - start
     if args.json:
         print(json.dumps(result))
         return 0
-    lines = [f"{args.model}: architecture {net.architecture}, input dimension {net.n_in}",
+    lines = [f"{args.model}: architecture {net.architecture}, {net.n_neurons} neurons, "
+             f"input dimension {net.n_in}",
              f"on {result['slice']}:",
              f"  activation regions: {result['n_regions']}",
              f"  linear regions: {result['n_linear_regions']}"]
     if "n_bounded_regions" in result:
         lines.append(f"  bounded activation regions: {result['n_bounded_regions']}")
-    lines.append(f"  adjacent pairs: {result['n_adjacent_pairs']}")
+    lines.append(f"  adjacent pairs of regions (edges of the region graph): "
+                 f"{result['n_adjacent_pairs']}")
     lines.append(f"Time: {result['seconds']:.2f} s ({result['method']} engine)")
     print("\n".join(lines))
     return 0

@@ -6,8 +6,12 @@ import numpy as np
 
 from plregions.engines.line import LinePieces
 from plregions.errors import InvalidArgumentError
+from plregions.plotting.regions import _class_handles, check_output, class_palette
 
-__all__ = ["plot_affine_pieces", "class_intervals"]
+__all__ = ["plot_affine_pieces", "class_intervals", "PIECES_FIGSIZE"]
+
+PIECES_FIGSIZE = (7.0, 3.5)
+"""Inches of the new figure :func:`plot_affine_pieces` draws on when no axes are given."""
 
 
 def class_intervals(pieces: LinePieces, lo: float, hi: float):
@@ -80,14 +84,16 @@ def plot_affine_pieces(pieces: LinePieces, *, output=None, ax=None, breakpoints:
     pieces : LinePieces
         From :func:`plregions.affine_pieces`.
     output : int, optional
-        The output to draw; all of them by default.
+        The index of the one output to draw, from 0 to n_out - 1; all of them by default.
     ax : matplotlib Axes, optional
-        By default a new pyplot figure.
+        By default a new 7 x 3.5 inch pyplot figure (:data:`PIECES_FIGSIZE`; the parameter
+        and the outputs have no common scale to shape it by).
     breakpoints : bool
         Mark the breakpoints.
     window : (s_lo, s_hi), optional
-        The parameter range drawn; by default the domain, or for an unbounded line the
-        breakpoints with a margin.
+        The parameter range drawn, finite and inside the domain (``[0, 1]`` along a
+        segment); by default the domain, or for an unbounded line the breakpoints with a
+        margin.
     color : color, optional
         The colour of the curves; by default matplotlib's colour cycle, or with
         ``classes=True`` the class colours (output ``k`` in the colour of class ``k``).
@@ -105,8 +111,9 @@ def plot_affine_pieces(pieces: LinePieces, *, output=None, ax=None, breakpoints:
         The class colours (see :func:`~plregions.plotting.class_palette`).
     legend : bool or dict
         Add a legend of the curves (``"output k"`` or the class name), of the shaded
-        classes for one output, and of the decision boundary. A dict gives keyword
-        arguments of ``Axes.legend``.
+        classes for one output (named as ``plot_partition`` names them: ``"y <= 0"``,
+        ``"y > 0"``), and of the decision boundary when the class changes in the window.
+        A dict gives keyword arguments of ``Axes.legend``.
 
     Returns
     -------
@@ -125,16 +132,13 @@ def plot_affine_pieces(pieces: LinePieces, *, output=None, ax=None, breakpoints:
     from matplotlib.collections import PolyCollection
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
-    from plregions.plotting.regions import _class_handles, class_palette
-
     if not isinstance(pieces, LinePieces):
         raise InvalidArgumentError(
             f"plot_affine_pieces takes the LinePieces of plr.affine_pieces, got "
             f"{type(pieces).__name__}")
     n_out = pieces.slopes.shape[1]
-    if output is not None and not (isinstance(output, (int, np.integer))
-                                   and 0 <= output < n_out):
-        raise InvalidArgumentError(f"output={output!r} but the network has {n_out} outputs")
+    if output is not None:
+        output = check_output(output, n_out)
     n_classes = max(2, n_out)
     if class_names is not None and len(class_names) < n_classes:
         raise InvalidArgumentError(
@@ -151,14 +155,11 @@ def plot_affine_pieces(pieces: LinePieces, *, output=None, ax=None, breakpoints:
             lo = lo if np.isfinite(lo) else min(inner.min(initial=center), center) - margin
             hi = hi if np.isfinite(hi) else max(inner.max(initial=center), center) + margin
     else:
-        lo, hi = (float(v) for v in window)
-        if not lo < hi:
-            raise InvalidArgumentError(f"window must be (s_lo, s_hi) with s_lo < s_hi, got "
-                                       f"{window!r}")
+        lo, hi = _check_window(window, bounds[0], bounds[-1])
     if ax is None:
         import matplotlib.pyplot as plt
 
-        ax = plt.figure(figsize=(7.0, 3.5), layout="constrained").add_subplot()
+        ax = plt.figure(figsize=PIECES_FIGSIZE, layout="constrained").add_subplot()
     palette = class_palette(n_classes, class_cmap)
     s = np.concatenate([[lo], inner[(inner > lo) & (inner < hi)], [hi]])
     values = pieces(s)
@@ -188,16 +189,16 @@ def plot_affine_pieces(pieces: LinePieces, *, output=None, ax=None, breakpoints:
         shading.set_gid("classes")
         ax.add_collection(shading, autolim=False)
         if n_out == 1:
-            handles += _class_handles(sorted(set(winners.tolist())), palette,
-                                      ["y <= 0", "y > 0"] if class_names is None else class_names,
-                                      patches=True)
+            handles += _class_handles(sorted(set(winners.tolist())), palette, n_out,
+                                      class_names, patches=True)
     if decision_boundary:
         changes = edges[1:-1]
         lines = ax.vlines(changes, 0, 1, transform=ax.get_xaxis_transform(), colors="red",
                           linestyles="dashed", linewidths=1.0, label="decision boundary")
         lines.set_gid("decision boundary")
-        handles.append(lines)
-    if legend:
+        if changes.size:  # no legend entry for a boundary that is not in the window
+            handles.append(lines)
+    if legend and handles:
         options = {"fontsize": "small"}
         if isinstance(legend, dict):
             options.update(legend)
@@ -206,3 +207,20 @@ def plot_affine_pieces(pieces: LinePieces, *, output=None, ax=None, breakpoints:
     ax.set_xlabel("s" if pieces.segment is not None else "x")
     ax.set_ylabel("output" if output is None else f"output {output}")
     return ax
+
+
+def _check_window(window, start: float, end: float) -> tuple[float, float]:
+    """``(s_lo, s_hi)`` from a ``window`` argument, finite and inside ``[start, end]``."""
+    try:
+        lo, hi = (float(v) for v in window)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"window must be two numbers (s_lo, s_hi), got {window!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise InvalidArgumentError(
+            f"window must be (s_lo, s_hi), finite, with s_lo < s_hi, got {window!r}")
+    if lo < start or hi > end:
+        raise InvalidArgumentError(
+            f"window={window!r} reaches outside the line's domain [{start:g}, {end:g}] (the "
+            "function is computed there only); give s_lo, s_hi inside it")
+    return lo, hi

@@ -9,9 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from plregions.errors import InvalidArgumentError
+from plregions.partition import Partition
 
 __all__ = ["clip_polygon", "region_polygons", "class_cells", "decision_segments",
-           "plot_window"]
+           "plot_window", "default_window", "interior_window", "format_window",
+           "check_partition"]
 
 
 def clip_polygon(poly: np.ndarray, a: np.ndarray, b: float) -> np.ndarray:
@@ -67,30 +69,96 @@ def _clip_to_window(poly: np.ndarray, window: np.ndarray) -> np.ndarray:
     return poly
 
 
-def plot_window(part, window=None) -> np.ndarray:
-    """The ``[[x_lo, x_hi], [y_lo, y_hi]]`` shown for a 2-D partition.
-
-    The given ``window``, else the domain's box, else the window the 2-D engine clipped
-    unbounded regions to.
-    """
+def check_partition(part, function: str):
+    """Refuse anything but a :class:`~plregions.Partition` of a 2-D domain."""
+    if not isinstance(part, Partition):
+        raise InvalidArgumentError(
+            f"{function} takes a Partition (from plr.partition(net, domain)), got "
+            f"{type(part).__name__}")
     if part.network.n_in != 2:
         raise InvalidArgumentError(
             f"this plot needs a 2-D partition (a Plane slice, or a 2-input network); this "
             f"one has {part.network.n_in} coordinates")
-    if window is not None:
-        window = np.asarray(window, dtype=float)
-        if window.shape != (2, 2) or not np.all(window[:, 0] < window[:, 1]):
-            raise InvalidArgumentError(
-                "window must be ((x_lo, x_hi), (y_lo, y_hi)) with lo < hi, got "
-                f"{window.tolist()}")
-        return window
+
+
+def default_window(part) -> np.ndarray | None:
+    """The ``[[x_lo, x_hi], [y_lo, y_hi]]`` drawn when no window is given: the domain's
+    box, else the window the 2-D engine clipped unbounded regions to; None when the
+    partition has neither (all of R^2, or a whole plane, partitioned by the general
+    engine)."""
     domain = part.domain
     if domain is not None and hasattr(domain, "lower") and hasattr(domain, "upper"):
         return np.stack([domain.lower, domain.upper], axis=1).astype(float)
     if part.polygons is not None:
         return np.asarray(part.polygons.window, dtype=float)
-    raise InvalidArgumentError(
-        "this partition has no box to draw in; pass window=((x_lo, x_hi), (y_lo, y_hi))")
+    return None
+
+
+def interior_window(part) -> np.ndarray:
+    """A window holding every region's interior point with a margin of a tenth of their
+    extent (at least 1), its ends rounded outwards to a tenth of that extent: the window
+    suggested for a partition without a :func:`default_window`.
+
+    Examples
+    --------
+    >>> import plregions as plr
+    >>> net = plr.from_arrays([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 1.0]]], [[-3.0, 5.0], [0.0]])
+    >>> part = plr.partition(net, method="layerwise")     # lines x = 3 and y = -5
+    >>> window = interior_window(part)
+    >>> bool(((window[:, 0] < part.interior_points) & (part.interior_points < window[:, 1])).all())
+    True
+    """
+    points = part.interior_points
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    extent = max(float((hi - lo).max()), 1.0)
+    step = 10.0 ** np.floor(np.log10(extent / 10))
+    return np.column_stack([np.floor((lo - extent / 10) / step) * step,
+                            np.ceil((hi + extent / 10) / step) * step])
+
+
+def format_window(window) -> list[str]:
+    """The four ends ``x_lo, x_hi, y_lo, y_hi`` of a window as short strings (at most 12
+    significant digits).
+
+    Examples
+    --------
+    >>> format_window([[0.1 + 0.2, 1.0], [-1.6e9, 3e19]])
+    ['0.3', '1', '-1600000000', '3e+19']
+    """
+    return [f"{value:.12g}" for value in np.asarray(window, dtype=float).ravel()]
+
+
+def plot_window(part, window=None) -> np.ndarray:
+    """The ``[[x_lo, x_hi], [y_lo, y_hi]]`` shown for a 2-D partition.
+
+    The given ``window``, else :func:`default_window`; a partition without one is refused
+    with a window to pass (:func:`interior_window`).
+    """
+    check_partition(part, "this plot")
+    if window is not None:
+        try:
+            given = np.asarray(window, dtype=float)
+        except (TypeError, ValueError):
+            given = np.full(1, np.nan)
+        if (given.shape != (2, 2) or not np.all(np.isfinite(given))
+                or not np.all(given[:, 0] < given[:, 1])):
+            raise InvalidArgumentError(
+                "window must be ((x_lo, x_hi), (y_lo, y_hi)), finite, with lo < hi, got "
+                f"{window!r}")
+        return given
+    found = default_window(part)
+    if found is None:
+        (x0, x1), (y0, y1) = np.reshape(format_window(interior_window(part)), (2, 2))
+        raise InvalidArgumentError(
+            f"this partition of {_unbounded(part)} has no box to draw in (the general engine "
+            f"made it, without polygons); pass window=((x_lo, x_hi), (y_lo, y_hi)), for "
+            f"instance window=(({x0}, {x1}), ({y0}, {y1})), which holds an interior point "
+            "of every region")
+    return found
+
+
+def _unbounded(part) -> str:
+    return "all of R^2" if part.input_slice is None else "a whole plane"
 
 
 def region_polygons(part, window: np.ndarray) -> list[np.ndarray]:

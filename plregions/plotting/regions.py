@@ -1,12 +1,14 @@
 """Pictures of 2-D partitions: the regions, the region graph and the output surface.
 
 Every function draws what a partition holds (polygons from the 2-D engine, or polygons
-clipped from halfspaces), takes ``ax=None`` (a new pyplot figure sized to the drawn
-window's aspect ratio), returns the axes, and never calls ``plt.show()`` or changes
-rcParams. matplotlib is imported inside the
-functions. The drawn artists carry a ``gid`` (``"regions"``, ``"boundaries"``,
-``"decision boundary"``, ``"points"``, ``"graph nodes"``, ``"graph edges"``,
-``"surface"``) so that callers can find them.
+clipped from halfspaces), takes ``ax=None``, returns the axes, and never calls
+``plt.show()`` or changes rcParams. With ``ax=None``, :func:`plot_partition` and
+:func:`plot_region_graph` draw on a new pyplot figure shaped like the drawn window
+(:func:`figure_size`), :func:`plot_surface` on a new 7 x 6 inch one (its 3-D box keeps
+matplotlib's default proportions). matplotlib is imported inside the functions. The drawn
+artists carry a ``gid`` (``"regions"``, ``"boundaries"``, ``"decision boundary"``,
+``"points"``, ``"graph nodes"``, ``"graph edges"``, ``"surface"``) so that callers can
+find them.
 """
 
 from __future__ import annotations
@@ -17,12 +19,55 @@ import numpy as np
 
 from plregions.errors import InvalidArgumentError
 from plregions.geometry.slices import Plane
-from plregions.plotting.polygons import class_cells, decision_segments, plot_window, region_polygons
+from plregions.plotting.polygons import (
+    check_partition,
+    class_cells,
+    decision_segments,
+    plot_window,
+    region_polygons,
+)
 
 __all__ = ["plot_partition", "plot_region_graph", "plot_surface", "class_palette",
-           "figure_size", "COLOR_BY"]
+           "figure_size", "check_output", "class_label", "COLOR_BY", "SURFACE_FIGSIZE"]
 
 COLOR_BY = ("region", "linear_region", "output", "class")
+
+SURFACE_FIGSIZE = (7.0, 6.0)
+"""Inches of the new figure :func:`plot_surface` draws on when no axes are given."""
+
+ONE_OUTPUT_CLASSES = ("y <= 0", "y > 0")
+"""The names of the two classes of a network with one output (the sign of ``y``)."""
+
+
+def check_output(output, n_out: int) -> int:
+    """``output`` as the index of one of ``n_out`` network outputs, or an error saying
+    which indices there are.
+
+    Examples
+    --------
+    >>> check_output(2, 3)
+    2
+    >>> check_output(2.5, 3)
+    Traceback (most recent call last):
+    ...
+    plregions.errors.InvalidArgumentError: output=2.5: give the index of one network ...
+    """
+    if isinstance(output, (bool, np.bool_)) or not isinstance(output, (int, np.integer)):
+        raise InvalidArgumentError(
+            f"output={output!r}: give the index of one network output, an int from 0 to "
+            f"{n_out - 1}")
+    if not 0 <= output < n_out:
+        raise InvalidArgumentError(
+            f"output={output} but the network has {n_out} outputs; give 0 to {n_out - 1}")
+    return int(output)
+
+
+def class_label(k: int, n_out: int, class_names=None) -> str:
+    """The legend label of class ``k``: its name, else ``"y <= 0"`` / ``"y > 0"`` for a
+    network with one output, else ``"class k"``."""
+    if class_names is not None:
+        return str(class_names[k])
+    return ONE_OUTPUT_CLASSES[k] if n_out == 1 else f"class {k}"
 
 
 def figure_size(window, longer: float = 6.0) -> tuple[float, float]:
@@ -113,8 +158,9 @@ def class_palette(n_classes: int, cmap=None) -> np.ndarray:
     return np.asarray(base(np.linspace(0.0, 1.0, n_classes) if n_classes > 1 else [0.0]))
 
 
-def _class_labels(labels, n_points: int, class_names) -> np.ndarray:
-    """Point labels as class indices, checked (names are looked up in ``class_names``)."""
+def _class_labels(labels, n_points: int, class_names, n_classes: int) -> np.ndarray:
+    """Point labels as class indices below ``n_classes``, checked (names are looked up in
+    ``class_names``)."""
     raw = np.asarray(labels)
     if raw.ndim == 2 and raw.shape[1] == 1:
         raw = raw[:, 0]
@@ -132,15 +178,25 @@ def _class_labels(labels, n_points: int, class_names) -> np.ndarray:
         if unknown:
             raise InvalidArgumentError(
                 f"labels {unknown} are not in class_names {list(map(str, class_names))}")
-        return np.array([index[str(v)] for v in raw.tolist()], dtype=np.int64)
-    if raw.dtype.kind == "b":
-        raw = raw.astype(np.int64)
-    if raw.size and (raw.dtype.kind not in "iuf" or not np.all(raw == np.round(raw))
-                     or raw.min() < 0):
+        found = np.array([index[str(v)] for v in raw.tolist()], dtype=np.int64)
+    else:
+        if raw.dtype.kind == "b":
+            raw = raw.astype(np.int64)
+        if raw.size and (raw.dtype.kind not in "iuf" or not np.all(raw == np.round(raw))
+                         or raw.min() < 0):
+            raise InvalidArgumentError(
+                "labels must be class indices 0, 1, ... (the index of the network output "
+                f"that predicts the class), got {raw[:5].tolist()}...")
+        found = raw.astype(np.int64)
+    shown = raw.tolist() if raw.dtype.kind in "USO" else found.tolist()
+    beyond = sorted({str(v) for v, k in zip(shown, found.tolist()) if k >= n_classes})
+    if beyond:
+        names = "" if class_names is None else " or one of the names in class_names"
         raise InvalidArgumentError(
-            "labels must be class indices 0, 1, ... (the index of the network output that "
-            f"predicts the class), got {raw[:5].tolist()}...")
-    return raw.astype(np.int64)
+            f"labels hold {', '.join(beyond[:5])}, which is not a class: the network has "
+            f"{n_classes} classes, and a label is an output index 0 to {n_classes - 1} (one "
+            f"class per output; two for one output: y <= 0, y > 0){names}")
+    return found
 
 
 def _partition_points(part, points, window: np.ndarray) -> np.ndarray:
@@ -189,10 +245,10 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
     color_by : {"region", "linear_region", "output", "class"}
         One colour per activation region, one per linear region, the value of output
         ``output`` (exact: each region's affine map, Gouraud-shaded over its polygon), or
-        the predicted class (argmax of the outputs; with one output, ``y > 0``), with each
-        region cut exactly where the class changes.
+        the predicted class (argmax of the outputs; with one output, the classes
+        ``y <= 0`` and ``y > 0``), with each region cut exactly where the class changes.
     output : int
-        The output shown by ``color_by="output"``.
+        The index of the output shown by ``color_by="output"``, from 0 to n_out - 1.
     ax : matplotlib Axes, optional
         By default a new pyplot figure, shaped like the drawn window.
     cmap : str or Colormap, optional
@@ -207,26 +263,33 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
         (``plane.project(X)``), with a ``UserWarning`` when some lie farther from the
         plane than the size of the drawn window. Any other shape is refused.
     labels : array_like of shape (n,), optional
-        The points' classes: indices ``0, 1, ...`` of the network outputs (or names from
-        ``class_names``). Class ``k`` is drawn in the colour of class ``k`` in every mode,
+        The points' classes: indices ``0, 1, ...`` of the network outputs (``0`` and ``1``,
+        ``y <= 0`` and ``y > 0``, for one output), or names from ``class_names``; any
+        other label is refused. Class ``k`` is drawn in the colour of class ``k`` in every mode,
         which for ``color_by="class"`` is the colour of the cells where the network
         predicts ``k``: a point on a cell of another colour is misclassified (for a plane
         slice: at its projection).
     decision_boundary : bool
         Draw where the predicted class changes (exact segments).
     window : ((x_lo, x_hi), (y_lo, y_hi)), optional
-        The part of the plane drawn; by default the domain, or for all of R^2 a window
-        holding every vertex. Polygons are clipped to it.
+        The part of the plane drawn; by default the domain, or for all of R^2 (or a whole
+        plane) the 2-D engine's window holding every vertex. A partition of all of R^2
+        made by the general engine (when the 2-D engine declines) has no vertices, so it
+        needs a window: the error raised without one suggests a window holding an
+        interior point of every region. Polygons are clipped to the window.
     alpha : float
         Opacity of the regions (the points stay opaque).
     class_names : sequence of str, optional
-        Names of the classes in output order, for the legend and for named ``labels``.
+        Names of the classes in output order, for the legend and for named ``labels``
+        (default ``"class k"``; ``"y <= 0"``, ``"y > 0"`` for one output).
     class_cmap : str or Colormap, optional
         The class colours (see :func:`class_palette`); by default ``cmap`` when
         ``color_by="class"``, else ``"tab10"``.
     legend : bool or dict
-        Add a legend: one entry per class (the cells' and the points' colour), and the
-        decision boundary. A dict gives keyword arguments of ``Axes.legend`` (default
+        Add a legend: one entry per class drawn (the cells' and the points' colour), and
+        the decision boundary when some is drawn; nothing else has a legend entry, so
+        ``legend=True`` needs ``color_by="class"``, ``labels`` or ``decision_boundary``.
+        A dict gives keyword arguments of ``Axes.legend`` (default
         ``loc="upper right"``: matplotlib's ``"best"`` searches every drawn polygon).
     colorbar : bool
         With ``color_by="output"``, add a colour bar labelled ``"output k"`` beside the
@@ -258,29 +321,34 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
+    check_partition(part, "plot_partition")
     if color_by not in COLOR_BY:
         raise InvalidArgumentError(
             f"color_by={color_by!r}; choose one of {', '.join(map(repr, COLOR_BY))}")
     if labels is not None and points is None:
         raise InvalidArgumentError("labels are given without points; pass points=... too")
-    if color_by == "output" and not 0 <= output < part.network.n_out:
+    n_out = part.network.n_out
+    if color_by == "output":
+        output = check_output(output, n_out)
+    if legend and color_by != "class" and labels is None and not decision_boundary:
         raise InvalidArgumentError(
-            f"output={output} but the network has {part.network.n_out} outputs")
+            "legend=True has nothing to list: it names the classes of color_by='class' or "
+            "of labelled points, and the decision boundary")
+    # Classes are the outputs (two for one output: y <= 0, y > 0).
+    n_classes = max(2, n_out)
+    if class_names is not None and len(class_names) < n_classes:
+        raise InvalidArgumentError(
+            f"class_names has {len(class_names)} names but there are {n_classes} classes "
+            "(one per network output, two for one output: y <= 0, y > 0); give one name "
+            "per class")
     window = plot_window(part, window)
     if points is not None:
         points = _partition_points(part, points, window)
         if labels is not None:
-            labels = _class_labels(labels, points.shape[0], class_names)
+            labels = _class_labels(labels, points.shape[0], class_names, n_classes)
     # One class -> colour mapping (and norm) shared by the class cells, the points and the
     # legend, so that class k has one colour everywhere.
-    n_classes = max(2, part.network.n_out,
-                    int(labels.max()) + 1 if labels is not None and labels.size else 0)
     if class_names is not None:
-        if len(class_names) < n_classes:
-            raise InvalidArgumentError(
-                f"class_names has {len(class_names)} names but there are {n_classes} classes "
-                "(one per network output, two for one output, and every label); give one "
-                "name per class")
         n_classes = len(class_names)
     palette = class_palette(n_classes, class_cmap if class_cmap is not None else (
         cmap if color_by == "class" else None))
@@ -342,7 +410,8 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
                                label="decision boundary")
         lines.set_gid("decision boundary")
         ax.add_collection(lines)
-        handles.append(lines)
+        if segments:  # no legend entry for a boundary that is not in the window
+            handles.append(lines)
     if points is not None:
         if labels is None:
             scatter = ax.scatter(points[:, 0], points[:, 1], c="white", edgecolors="black",
@@ -354,16 +423,13 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
                                  zorder=3)
             shown_classes.update(labels.tolist())
         scatter.set_gid("points")
-    if legend:
-        if not shown_classes and not handles:
-            raise InvalidArgumentError(
-                "legend=True has nothing to list: it names the classes of "
-                "color_by='class' or of labelled points, and the decision boundary")
+    handles = _class_handles(sorted(shown_classes), palette, n_out, class_names,
+                             patches=color_by == "class") + handles
+    if legend and handles:
         options = {"loc": "upper right", "fontsize": "small"}
         if isinstance(legend, dict):
             options.update(legend)
-        ax.legend(handles=_class_handles(sorted(shown_classes), palette, class_names,
-                                         patches=color_by == "class") + handles, **options)
+        ax.legend(handles=handles, **options)
     ax.set_xlim(*window[0])
     ax.set_ylim(*window[1])
     ax.set_aspect("equal", adjustable="box")
@@ -371,14 +437,15 @@ def plot_partition(part, *, color_by: str = "region", output: int = 0, ax=None, 
     return ax
 
 
-def _class_handles(classes, palette, class_names, patches: bool) -> list:
-    """Legend entries in the class colours: patches for class cells, else markers."""
+def _class_handles(classes, palette, n_out: int, class_names, patches: bool) -> list:
+    """Legend entries in the class colours (named by :func:`class_label`): patches for
+    class cells, else markers."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles = []
     for k in classes:
-        name = str(class_names[k]) if class_names is not None else f"class {k}"
+        name = class_label(k, n_out, class_names)
         if patches:
             handles.append(Patch(facecolor=palette[k], edgecolor="black", linewidth=0.5,
                                  label=name))
@@ -418,6 +485,7 @@ def plot_region_graph(part, *, ax=None, node_size: float = 12.0, node_color="bla
     """
     from matplotlib.collections import LineCollection, PolyCollection
 
+    check_partition(part, "plot_region_graph")
     window = plot_window(part, window)
     ax = _axes(ax, window)
     if boundaries:
@@ -452,8 +520,11 @@ def plot_surface(part, *, output: int = 0, ax=None, cmap="viridis", edgecolor="b
     part : Partition
         Of a 2-D domain (see :func:`plot_partition`).
     output : int
+        The index of the output drawn, from 0 to n_out - 1.
     ax : matplotlib 3-D Axes, optional
-        By default the 3-D axes of a new pyplot figure.
+        By default the 3-D axes of a new 7 x 6 inch pyplot figure
+        (:data:`SURFACE_FIGSIZE`; not shaped like the window: the 3-D box keeps
+        matplotlib's default proportions).
 
     Returns
     -------
@@ -472,16 +543,17 @@ def plot_surface(part, *, output: int = 0, ax=None, cmap="viridis", edgecolor="b
     import matplotlib
     from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
+    check_partition(part, "plot_surface")
+    output = check_output(output, part.network.n_out)
     window = plot_window(part, window)
     if ax is not None and getattr(ax, "name", "") != "3d":
         raise InvalidArgumentError("plot_surface needs 3-D axes: add_subplot(projection='3d')")
     A, c = part.output_maps
-    if not 0 <= output < A.shape[1]:
-        raise InvalidArgumentError(f"output={output} but the network has {A.shape[1]} outputs")
     if ax is None:
         import matplotlib.pyplot as plt
 
-        ax = plt.figure(figsize=(7.0, 6.0), layout="constrained").add_subplot(projection="3d")
+        ax = plt.figure(figsize=SURFACE_FIGSIZE, layout="constrained").add_subplot(
+            projection="3d")
     polys = region_polygons(part, window)
     keep = [i for i, p in enumerate(polys) if p.shape[0] >= 3]
     faces = [np.column_stack([polys[i], polys[i] @ A[i, output] + c[i, output]])
