@@ -243,7 +243,7 @@ def test_slice_and_plot_respect_the_limit(capsys, tmp_path):
     assert re.match(f"plregions: error: stopped at hidden layer [0-9]+ of 3 after finding "
                     f"{n} activation regions on the segment, more than --max-regions {n - 1}",
                     err)
-    assert "a smaller slice" in err and "--box" not in err
+    assert "count a shorter segment" in err and "--box" not in err
     image = tmp_path / "segment.png"
     code, out, err = run(capsys, "plot", "digits", "--segment", *ends, "-o", str(image),
                          "--max-regions", str(n - 1))
@@ -254,7 +254,8 @@ def test_slice_and_plot_respect_the_limit(capsys, tmp_path):
 def test_plot_refuses_a_box_of_many_inputs_before_partitioning(capsys, tmp_path):
     code, out, err = run(capsys, "plot", "digits", "--box", "0", "16", "-o",
                          str(tmp_path / "unused.png"))
-    assert code == 1 and "plot draws 2-D domains" in err
+    # A usage error (status 2), before any partition is started.
+    assert code == 2 and "--box gives a box of R^64, not a slice" in err
 
 
 def _sawtooth(depth):
