@@ -324,10 +324,12 @@ def _bit(bits, row, i):
 
 @njit(cache=True)
 def _set_bit(bits, row, i, value):
-    if value:
-        bits[row, i >> 3] |= np.uint8(1 << (i & 7))
-    else:
-        bits[row, i >> 3] &= np.uint8(~(1 << (i & 7)) & 0xFF)
+    """Set bit ``i`` of a row of packed bits to ``value`` (0 or 1, or a bool), branch-free:
+    in the disc tests that settle most parts, the side is a coin toss that a branch would
+    mispredict half of the time."""
+    q = i >> 3
+    mask = np.uint8(1 << (i & 7))
+    bits[row, q] = (bits[row, q] & ~mask) | (mask * np.uint8(value))
 
 
 @njit(cache=True)
@@ -477,11 +479,8 @@ def _cut_parts(x, y, vid, lab, st, ln, cap, pbits, dcx, dcy, drr, cb, n_sub, fir
             j = first if k == 0 else lo + k - 1
         sc = nx * dcx[j] + ny * dcy[j] + o
         if abs(sc) > drr[j] + eps:
-            # The disc is on one side (most parts, for most lines): its bit, branch-free
-            # (the side is a coin toss that would mispredict half of the time).
-            q = ci >> 3
-            mask = np.uint8(1 << (ci & 7))
-            pbits[j, q] = (pbits[j, q] & ~mask) | (mask * np.uint8(sc > 0))
+            # The disc is on one side (most parts, for most lines).
+            _set_bit(pbits, j, ci, sc > 0)
             continue
         s0 = st[j]
         k = ln[j]
@@ -886,9 +885,7 @@ def _search(state, need, mag0, unit_off, wt, w_rows, wt_off, w_l1, bias, slope,
                             sc = (lines[level, cl, 0] * pcx[j] + lines[level, cl, 1] * pcy[j]
                                   + lines[level, cl, 2])
                             if abs(sc) > prr[j] + eps:
-                                q = cl >> 3
-                                mask = np.uint8(1 << (cl & 7))
-                                pbits[j, q] = (pbits[j, q] & ~mask) | (mask * np.uint8(sc > 0))
+                                _set_bit(pbits, j, cl, sc > 0)
                             else:
                                 own[n_own] = cl
                                 n_own += 1

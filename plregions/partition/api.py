@@ -267,7 +267,7 @@ def _low_dim_partition(net: Network, domain, engine: str, tolerance: Tolerance, 
 
     start = time.perf_counter()
     A0, b0, scale, x0, _ = resolve_domain(net, domain, input_slice)
-    frame = Frame.of_domain(domain, x0, scale)
+    frame = Frame(x0, scale)
     net_f = frame.network(net, tolerance)
     n = net.n_neurons
     where = _where(domain, input_slice, net.n_in)
@@ -386,7 +386,7 @@ def _iter_leaves(net, domain, method, tolerance, backend, stats, max_regions=Non
     A0, b0, scale, x0, r0 = resolve_domain(net, domain, input_slice)
     where = _where(domain, input_slice, net.n_in)
     _check_lower_bound(net, A0, b0, x0, scale, tolerance, max_regions, where)
-    frame = Frame.of_domain(domain, x0, scale)
+    frame = Frame(x0, scale)
     net_f, (A0f, b0f) = frame.network(net, tolerance), frame.halfspaces(A0, b0)
     if method == "brute":
         leaves = iter_regions_brute(net_f, A0f, b0f, 1.0, tolerance, backend, stats)
@@ -486,8 +486,6 @@ NEAR, NEAR_FRACTION, NEAR_COUNT = 100.0, 0.01, 3
 def _checked_resolution(part):
     """``part``, after a :class:`ResolutionWarning` if many of its regions are close to
     the tolerance's resolution (a sign that smaller ones were not resolved)."""
-    if not isinstance(part, Partition) or len(part) == 0:
-        return part
     resolution = part.tolerance.radius * part.scale
     near = int(np.count_nonzero(part.radii < NEAR * resolution))
     if near >= max(NEAR_COUNT, NEAR_FRACTION * len(part)):
@@ -620,7 +618,7 @@ def region_at(net: Network, x, domain=None, *, tolerance: Tolerance | None = Non
         raise InvalidDomainError(f"region_at takes one point, got {x.shape[0]}")
     tolerance = tolerance or DEFAULT_TOLERANCE
     A0, b0, scale, x0, _ = resolve_domain(net, domain)
-    frame = Frame.of_domain(domain, x0, scale)
+    frame = Frame(x0, scale)
     if A0.shape[0] and np.any(A0 @ x[0] >= b0):
         raise InvalidDomainError(f"point {x[0].tolist()} is not inside the domain's interior")
     pattern, _ = point_pattern(net, x[0], tolerance)

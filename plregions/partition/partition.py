@@ -19,7 +19,9 @@ __all__ = ["Partition", "Region", "Facet", "Frame", "group_rows"]
 
 @dataclass(frozen=True)
 class Frame:
-    """The coordinates the engines work in: ``x = center + scale * y``.
+    """The coordinates the engines work in: ``x = center + scale * y``, with the centre
+    and scale :func:`~plregions.partition.api.resolve_domain` gives a domain (all of R^d:
+    centred at 0, of scale 1, except a whole plane, whose scale is that of its coordinates).
 
     A bounded domain is moved to the origin and scaled to unit size before any LP, so
     that the LP solvers' absolute tolerances and float64 rounding act at the domain's own
@@ -28,14 +30,6 @@ class Frame:
 
     center: np.ndarray
     scale: float
-
-    @classmethod
-    def of_domain(cls, domain, center, scale) -> Frame:
-        """The frame of a domain of this centre and scale (all of R^d: centred at 0, of
-        scale 1 except on a whole plane, whose scale is that of its coordinates)."""
-        if domain is None:
-            return cls(np.zeros_like(center), float(scale))
-        return cls(np.asarray(center, dtype=float), float(scale))
 
     @property
     def is_identity(self) -> bool:
