@@ -42,7 +42,7 @@ from plregions.errors import (
     RegionLimitError,
     check_max_regions,
 )
-from plregions.geometry.domains import Box
+from plregions.geometry.domains import PRECISION_FLOOR, Box
 from plregions.geometry.slices import Segment
 from plregions.geometry.tolerance import DEFAULT_TOLERANCE, Tolerance
 from plregions.network import Network
@@ -448,10 +448,8 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
                 raise InvalidDomainError(
                     f"the box is {domain.dim}-dimensional but the network takes 1 input")
             lower, upper = float(domain.lower[0]), float(domain.upper[0])
-            # The unit frame of the interval, as the other engines use; its scale is
-            # never below the precision floor of float64 at the box's coordinates.
-            center, half = (lower + upper) / 2, (upper - lower) / 2
-            half = max(half, _PRECISION_FLOOR * max(abs(lower), abs(upper)))
+            # The unit frame of the interval, as the other engines use (Box.scale).
+            center, half = (lower + upper) / 2, domain.scale
             if (upper - lower) / half <= min_piece_length(tolerance, 1.0):
                 raise InvalidDomainError(
                     f"the box [{lower!r}, {upper!r}] is {upper - lower:.3g} long, too short "
@@ -475,10 +473,6 @@ def affine_pieces(net: Network, domain=None, *, tolerance: Tolerance | None = No
     return LinePieces(bounds, slopes, intercepts, packed, net.n_neurons, segment)
 
 
-# The smallest scale float64 resolves at coordinates of size 1 (Tolerance's docstring).
-_PRECISION_FLOOR = 1e-7
-
-
 def _half_width(segment: Segment, tol: Tolerance) -> float:
     """Half the width, in the parameter ``s``, of the unit frame of a segment.
 
@@ -491,7 +485,7 @@ def _half_width(segment: Segment, tol: Tolerance) -> float:
     biggest = float(np.abs(step).max())
     magnitude = float(max(np.abs(segment.start).max(), np.abs(segment.end).max()))
     length = segment.length
-    floor = _PRECISION_FLOOR * magnitude / length if length > 0 else np.inf
+    floor = PRECISION_FLOOR * magnitude / length if length > 0 else np.inf
     if not biggest >= np.finfo(float).tiny:
         raise InvalidDomainError(
             f"the segment is {length:.3g} long, below the smallest normal float64 "
@@ -502,7 +496,7 @@ def _half_width(segment: Segment, tol: Tolerance) -> float:
         raise InvalidDomainError(
             f"the segment is {length:.3g} long, too short for float64 to resolve at "
             f"coordinates of size {magnitude:.3g} (the 1-D engine resolves lengths down to "
-            f"about {2 * tol.radius * _PRECISION_FLOOR * magnitude:.3g} there); give end "
+            f"about {2 * tol.radius * PRECISION_FLOOR * magnitude:.3g} there); give end "
             "points farther apart, or rescale the inputs (e.g. multiply them, and divide "
             "the first layer's weights, by a common factor)")
     return max(0.5, floor)

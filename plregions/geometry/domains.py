@@ -21,12 +21,28 @@ def normalize_halfspaces(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.n
     return A / norms[:, None], b / norms
 
 
-def _vector(value, name: str) -> np.ndarray:
-    if value is None or (isinstance(value, (list, tuple))
-                         and any(item is None for item in value)):
+# The smallest scale float64 resolves at coordinates of size 1: a domain's scale is
+# never below this times its largest coordinate (see Tolerance).
+PRECISION_FLOOR = 1e-7
+
+
+def check_not_missing(value, name: str) -> None:
+    """Refuse ``None`` and arrays with a ``None`` entry, naming them (numpy would read
+    ``None`` as NaN, and the message would speak of NaN)."""
+    if value is None:
         raise InvalidDomainError(
-            f"{name}: is missing or has a missing entry (None); give a number for every "
-            "coordinate")
+            f"{name}: is missing (got None); give a number for every coordinate")
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError):
+        return  # the caller's conversion says what is wrong
+    if raw.dtype == object and any(item is None for item in raw.reshape(-1)):
+        raise InvalidDomainError(
+            f"{name}: has a missing entry (None); give a number for every coordinate")
+
+
+def _vector(value, name: str) -> np.ndarray:
+    check_not_missing(value, name)
     try:
         arr = np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as err:
@@ -86,9 +102,10 @@ class Box:
 
     @property
     def scale(self) -> float:
-        """Half the largest side, floored at 1e-7 times the largest coordinate."""
+        """Half the largest side, floored at :data:`PRECISION_FLOOR` times the largest
+        coordinate."""
         magnitude = max(np.abs(self.lower).max(), np.abs(self.upper).max())
-        return float(max(np.max(self.upper - self.lower) / 2, 1e-7 * magnitude))
+        return float(max(np.max(self.upper - self.lower) / 2, PRECISION_FLOOR * magnitude))
 
     @property
     def is_bounded(self) -> bool:
@@ -160,7 +177,7 @@ class Polytope:
         object.__setattr__(self, "radius", radius)
         bounded = _positively_spanning(A)
         object.__setattr__(self, "is_bounded", bounded)
-        floor = 1e-7 * max(magnitude, float(np.abs(center).max()))
+        floor = PRECISION_FLOOR * max(magnitude, float(np.abs(center).max()))
         object.__setattr__(self, "_scale", max(min(radius, magnitude), floor))
 
     @property

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from plregions.errors import InvalidArgumentError, InvalidDomainError
-from plregions.geometry.domains import Box
+from plregions.geometry.domains import Box, check_not_missing
 from plregions.geometry.tolerance import DEFAULT_TOLERANCE
 
 __all__ = ["Segment", "Plane"]
@@ -23,17 +23,11 @@ __all__ = ["Segment", "Plane"]
 
 def _point(value, name: str) -> np.ndarray:
     """A finite float64 vector (image-like arrays flattened in C order), read-only."""
-    if value is None:
-        raise InvalidDomainError(
-            f"{name}: is missing (got None); give an array with one coordinate per network "
-            "input")
+    check_not_missing(value, name)
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError) as err:
         raise InvalidDomainError(f"{name}: cannot be read as a float array ({err})") from None
-    if raw.dtype == object and any(item is None for item in raw.reshape(-1)):
-        raise InvalidDomainError(
-            f"{name}: has a missing entry (None); give a number for every coordinate")
     if raw.dtype.kind not in "biuf":
         # Objects such as Fraction and numeric strings convert; complex numbers do not.
         try:
