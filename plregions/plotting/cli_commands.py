@@ -705,11 +705,14 @@ def run_plot(args, parser) -> int:
             labels = _check_labels(read_labels(args.labels, points.shape[0]), args.labels,
                                    net, class_names)
     start = time.perf_counter()
-    part = partition(net, domain, backend=args.backend, max_regions=args.max_regions)
-    summary = _counts_json(args, net, domain, part)
+    # Along a segment the affine pieces are drawn; the partition is needed there only for
+    # the counts --json prints (its linear regions).
+    part = (partition(net, domain, backend=args.backend, max_regions=args.max_regions)
+            if not one_d or args.json else None)
+    summary = {} if part is None else _counts_json(args, net, domain, part)
     if one_d:
-        # The line engine again, for the pieces' maps (cheap next to drawing).
         pieces = affine_pieces(net, domain, max_regions=args.max_regions)
+        summary.setdefault("n_regions", len(pieces))
         fig = Figure(figsize=PIECES_FIGSIZE, layout="constrained")
         several = args.output is None and net.n_out > 1
         legend = several or args.color_by == "class" or args.decision_boundary
